@@ -1,0 +1,20 @@
+namespace Ujar.Api.Categories;
+
+/// <summary>An agency (Organisasi Perangkat Daerah) that acts on complaints.</summary>
+public sealed class Opd
+{
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public required string NameEn { get; set; }
+}
+
+/// <summary>What a complaint is about; the category decides the responsible OPD.</summary>
+public sealed class Category
+{
+    public required string Code { get; set; }
+    public required string NameId { get; set; }
+    public required string NameEn { get; set; }
+    public required string OpdCode { get; set; }
+    public required string Icon { get; set; }
+    public int SortOrder { get; set; }
+}

@@ -1,0 +1,65 @@
+using NetTopologySuite.Geometries;
+
+namespace Ujar.Api.Complaints;
+
+/// <summary>A citizen's report: a point, a category, and where the routing sent it.</summary>
+public sealed class Complaint
+{
+    public long Id { get; set; }
+
+    /// <summary>Public ticket, e.g. <c>UJR-2026-000123</c>: sequential per WIB year, never reused.</summary>
+    public required string Ticket { get; set; }
+
+    public required string CategoryCode { get; set; }
+    public required string Description { get; set; }
+
+    /// <summary>Where the citizen dropped the pin (EPSG:4326), not the snapped position.</summary>
+    public required Point Location { get; set; }
+
+    public required string KelurahanCode { get; set; }
+    public required string KecamatanCode { get; set; }
+    public required string OpdCode { get; set; }
+
+    public ComplaintStatus Status { get; set; } = ComplaintStatus.Received;
+
+    /// <summary>Stored in UTC; shown in WIB (Asia/Jakarta).</summary>
+    public DateTime CreatedAt { get; set; }
+
+    // Private: never part of any public output.
+    public string? ReporterName { get; set; }
+    public string? ReporterPhone { get; set; }
+    public string? ReporterEmail { get; set; }
+    public bool Anonymous { get; set; }
+
+    public IntakeChannel Channel { get; set; } = IntakeChannel.Web;
+
+    // Routing facts, kept so a later boundary import never rewrites history.
+    public bool Snapped { get; set; }
+    public double SnapDistanceMeters { get; set; }
+    public int BoundaryGenerationId { get; set; }
+
+    /// <summary>Client-chosen key from the Idempotency-Key header: a retry returns this complaint.</summary>
+    public string? IdempotencyKey { get; set; }
+}
+
+public enum ComplaintStatus
+{
+    Received,
+    Verified,
+    Assigned,
+    InProgress,
+    Resolved,
+    Closed,
+    Rejected,
+    Duplicate,
+    NotOurRemit,
+    Reopened,
+}
+
+public enum IntakeChannel
+{
+    Web,
+    Api,
+    Phone,
+    Demo,
+}
