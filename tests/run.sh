@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Quick start 2: the whole test suite. Extra arguments go to `dotnet test`, e.g. tests/run.sh --filter Routing
+# Its last line counts the results from the TRX files: "tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+.ci/ensure-deps --browser --compose
+
+if [[ -f web/package.json ]]; then
+  (cd web && { [[ -d node_modules ]] || npm ci; } && npm run build)
+fi
+
+results=tests/artifacts/results
+rm -rf "$results"
+
+# LogFilePrefix gives each test project its own TRX file. A test hanging for 15 minutes is killed (and counted)
+# rather than holding CI to its time limit.
+status=0
+dotnet test Ujar.sln -c Release \
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=normal" --results-directory "$results" \
+  --blame-hang-timeout 15m --blame-hang-dump-type none \
+  "$@" || status=$?
+
+shopt -s nullglob
+trx=("$results"/*.trx)
+if (( ${#trx[@]} == 0 )); then
+  echo "tests/run.sh: dotnet test exited $status and wrote no TRX file (build failure?)" >&2
+  echo "tests: 0 passed, 0 failed, 0 skipped"
+  exit $(( status == 0 ? 1 : status ))
+fi
+
+# Sums one attribute of the <Counters .../> element over all TRX files.
+count() {
+  local sum=0 n
+  for n in $(grep -ho '<Counters [^>]*>' "${trx[@]}" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]\+'); do
+    sum=$(( sum + n ))
+  done
+  echo "$sum"
+}
+
+passed=$(count passed)
+failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
+# xunit's skipped tests are counted in total but not in executed (nor always in notExecuted): take the rest of total.
+skipped=$(( $(count total) - passed - failed ))
+(( skipped >= 0 )) || skipped=0
+
+if (( passed + failed == 0 )); then
+  echo "tests/run.sh: no test ran" >&2
+  status=1
+elif (( failed > 0 && status == 0 )); then
+  status=1
+fi
+
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
