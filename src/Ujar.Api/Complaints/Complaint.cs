@@ -8,7 +8,7 @@ public sealed class Complaint
     public long Id { get; set; }
 
     /// <summary>Public ticket, e.g. <c>UJR-2026-000123</c>: sequential per WIB year, never reused.</summary>
-    public required string Ticket { get; set; }
+    public string Ticket { get; set; } = "";
 
     public required string CategoryCode { get; set; }
     public required string Description { get; set; }

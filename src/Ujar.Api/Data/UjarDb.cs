@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
-using Ujar.Api.Routing;
+using Ujar.Api.Boundaries;
 
 namespace Ujar.Api.Data;
 

@@ -1,6 +1,6 @@
 using NetTopologySuite.Geometries;
 
-namespace Ujar.Api.Routing;
+namespace Ujar.Api.Boundaries;
 
 public enum BoundaryLevel
 {

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Ujar.Api.Data;
+using Ujar.Api.Routing;
+using Ujar.Api.Setup;
+
+namespace Ujar.Api.Categories;
+
+/// <summary>
+/// OPDs and categories live in gis-data/opds.csv and categories.csv, which an admin edits; <c>migrate</c> makes the
+/// tables match the files (insert or update; rows still used by complaints are never deleted).
+/// </summary>
+public static class ReferenceData
+{
+    public static async Task<(int Opds, int Categories)> SyncAsync(UjarDb db, string gisData, CancellationToken ct = default)
+    {
+        var opdRows = Csv.ReadFile(Path.Combine(gisData, "opds.csv"));
+        var categoryRows = Csv.ReadFile(Path.Combine(gisData, "categories.csv"));
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var opds = await db.Opds.ToDictionaryAsync(o => o.Code, ct);
+        foreach (var row in opdRows)
+        {
+            var code = row["code"];
+            if (!opds.TryGetValue(code, out var opd))
+                db.Opds.Add(opd = new Opd { Code = code, Name = row["name"], NameEn = row["name_en"] });
+            opd.Name = row["name"];
+            opd.NameEn = row["name_en"];
+        }
+        var categories = await db.Categories.ToDictionaryAsync(c => c.Code, ct);
+        foreach (var row in categoryRows)
+        {
+            var code = row["code"];
+            if (!categories.TryGetValue(code, out var category))
+                db.Categories.Add(category = new Category { Code = code, NameId = "", NameEn = "", OpdCode = "", Icon = "" });
+            category.NameId = row["name_id"];
+            category.NameEn = row["name_en"];
+            category.OpdCode = row["opd_code"];
+            category.Icon = row["icon"];
+            category.SortOrder = int.TryParse(row.GetValueOrDefault("sort_order"), out var order) ? order : 0;
+        }
+        await db.SaveChangesAsync(ct);
+        await db.Database.ExecuteSqlRawAsync($"NOTIFY {RoutingReloader.Channel}", ct);
+        await tx.CommitAsync(ct);
+        return (opdRows.Count, categoryRows.Count);
+    }
+}

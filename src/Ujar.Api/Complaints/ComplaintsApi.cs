@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using Ujar.Api.Data;
+using Ujar.Api.Routing;
+using Ujar.Api.Setup;
+
+namespace Ujar.Api.Complaints;
+
+public static class ComplaintsApi
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
+
+    public static IEndpointRouteBuilder MapComplaints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/complaints").WithTags("Complaints");
+        api.MapPost("/", FileComplaint)
+            .Accepts<ComplaintRequestDoc>("application/json")
+            .Produces<FiledComplaint>(StatusCodes.Status201Created)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
+        api.MapGet("/{ticket}", GetComplaint);
+        api.MapGet("/", ListComplaints);
+        return app;
+    }
+
+    /// <summary>The body of <c>POST /api/complaints</c>, for the OpenAPI document; the handler reads the JSON itself.</summary>
+    public sealed record ComplaintRequestDoc(double Lat, double Lon, string Category, string Description, ContactDoc? Contact, bool? Anonymous);
+    public sealed record ContactDoc(string? Name, string? Phone, string? Email);
+
+    public sealed record FiledComplaint(long Id, string Ticket, string Status, string Category,
+        CodeName Kelurahan, CodeName Kecamatan, CodeName Opd, bool Snapped, double SnappedMeters, DateTimeOffset CreatedAt);
+
+    private static async Task<IResult> FileComplaint(HttpRequest request, ComplaintRouter router, ComplaintWriter writer, UjarDb db, CancellationToken ct)
+    {
+        if (request.ContentLength > ComplaintRules.MaxBodyBytes) return Problems.TooLarge(ComplaintRules.MaxBodyBytes);
+        var body = await BodyReader.ReadAtMostAsync(request, ComplaintRules.MaxBodyBytes, ct);
+        if (body is null) return Problems.TooLarge(ComplaintRules.MaxBodyBytes);
+
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > ComplaintRules.MaxIdempotencyKeyLength || key.Any(char.IsControl))
+            return Problems.Result(Problems.Create(400, "bad_idempotency_key",
+                new Bilingual("Idempotency-Key tidak valid", "Invalid Idempotency-Key"),
+                new Bilingual($"Paling banyak {ComplaintRules.MaxIdempotencyKeyLength} karakter yang dapat dicetak.",
+                    $"At most {ComplaintRules.MaxIdempotencyKeyLength} printable characters.")));
+
+        NewComplaint input;
+        switch (ComplaintRules.Parse(body, router.IsKnownCategory))
+        {
+            case ComplaintRules.Refused refused: return refused.Problem;
+            case ComplaintRules.Valid valid: input = valid.Complaint; break;
+            default: throw new InvalidOperationException("unreachable");
+        }
+
+        if (router.Route(input.Lon, input.Lat, input.Category) is not { Opd: { } opd } decision) return Problems.OutsideServiceArea();
+
+        var complaint = new Complaint
+        {
+            CategoryCode = input.Category,
+            Description = input.Description,
+            Location = Wgs84.CreatePoint(new Coordinate(input.Lon, input.Lat)),
+            KelurahanCode = decision.Area.Kelurahan.Code,
+            KecamatanCode = decision.Area.Kecamatan.Code,
+            OpdCode = opd.Code,
+            ReporterName = input.ContactName,
+            ReporterPhone = input.ContactPhone,
+            ReporterEmail = input.ContactEmail,
+            Anonymous = input.Anonymous,
+            Channel = IntakeChannel.Web,
+            Snapped = decision.Area.Snapped,
+            SnapDistanceMeters = decision.Area.DistanceMeters,
+            BoundaryGenerationId = decision.Area.GenerationId,
+            IdempotencyKey = key.Length > 0 ? key : null,
+        };
+
+        WriteOutcome outcome;
+        try
+        {
+            outcome = await writer.WriteAsync(complaint, ct);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException)
+        {
+            return Problems.ServiceUnavailable();
+        }
+
+        var stored = outcome.Complaint;
+        if (outcome.Replayed && !SameRequest(stored, complaint))
+            return Problems.Result(Problems.Create(409, "idempotency_key_reused",
+                new Bilingual("Idempotency-Key sudah dipakai untuk laporan lain", "Idempotency-Key already used for another complaint"),
+                new Bilingual($"Kunci ini milik tiket {stored.Ticket}. Gunakan kunci baru untuk laporan baru.",
+                    $"This key belongs to ticket {stored.Ticket}. Use a new key for a new complaint.")));
+
+        FiledComplaint filed;
+        if (outcome.Replayed)
+        {
+            // The first answer's names came from the generation it was routed with; read them back from there.
+            var row = (await db.FindPublicAsync(stored.Ticket, ct))!;
+            filed = new FiledComplaint(row.Id, row.Ticket, ComplaintStatuses.ToApi(row.Status), row.Category,
+                new CodeName(row.KelurahanCode, row.KelurahanName), new CodeName(row.KecamatanCode, row.KecamatanName),
+                new CodeName(row.OpdCode, row.OpdName), row.Snapped, Math.Round(row.SnappedMeters, 1), Wib.ToWib(row.CreatedAt));
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        else
+        {
+            filed = new FiledComplaint(stored.Id, stored.Ticket, ComplaintStatuses.ToApi(stored.Status), stored.CategoryCode,
+                ToCodeName(decision.Area.Kelurahan), ToCodeName(decision.Area.Kecamatan), new CodeName(opd.Code, opd.Name),
+                stored.Snapped, Math.Round(stored.SnapDistanceMeters, 1), Wib.ToWib(stored.CreatedAt));
+        }
+        return TypedResults.Created($"/api/complaints/{stored.Ticket}", filed);
+    }
+
+    private static CodeName ToCodeName(Area area) => new(area.Code, area.Name);
+
+    private static bool SameRequest(Complaint stored, Complaint retry) =>
+        stored.CategoryCode == retry.CategoryCode && stored.Description == retry.Description && stored.Location.EqualsExact(retry.Location);
+
+    private static async Task<IResult> GetComplaint(string ticket, UjarDb db, CancellationToken ct) =>
+        await db.FindPublicAsync(ticket.Trim().ToUpperInvariant(), ct) is { } row
+            ? TypedResults.Ok(row.ToPublic())
+            : Problems.NotFound(new Bilingual($"Tiket {Shorten(ticket)} tidak ditemukan", $"Ticket {Shorten(ticket)} not found"));
+
+    public sealed record ComplaintFeature(long Id, PointGeometry Geometry, PublicComplaint Properties)
+    {
+        public string Type => "Feature";
+    }
+
+    public sealed record PointGeometry(double[] Coordinates)
+    {
+        public string Type => "Point";
+    }
+
+    /// <summary>A GeoJSON FeatureCollection page; <c>nextCursor</c> is a foreign member (RFC 7946 §6.1).</summary>
+    public sealed record ComplaintPage(IReadOnlyList<ComplaintFeature> Features, string? NextCursor)
+    {
+        public string Type => "FeatureCollection";
+    }
+
+    private static async Task<IResult> ListComplaints(UjarDb db, CancellationToken ct,
+        string? bbox = null, string? category = null, string? status = null, string? from = null, string? to = null,
+        string? limit = null, string? cursor = null)
+    {
+        var filter = ComplaintFilter.Parse(bbox, category, status, from, to, limit, cursor);
+        if (filter.Problem is not null) return filter.Problem;
+
+        var query = db.Complaints.AsNoTracking();
+        if (filter.Box is { } box) query = query.Where(c => c.Location.Intersects(box));
+        if (filter.Categories is { } categories) query = query.Where(c => categories.Contains(c.CategoryCode));
+        if (filter.Statuses is { } statuses) query = query.Where(c => statuses.Contains(c.Status));
+        if (filter.From is { } fromUtc) query = query.Where(c => c.CreatedAt >= fromUtc);
+        if (filter.To is { } toUtc) query = query.Where(c => c.CreatedAt < toUtc);
+        if (filter.After is { } after)
+            query = query.Where(c => c.CreatedAt < after.CreatedAt || (c.CreatedAt == after.CreatedAt && c.Id < after.Id));
+
+        var rows = await query.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
+            .Take(filter.Limit + 1).SelectPublic(db).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > filter.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = PageCursor.Encode(rows[^1].CreatedAt, rows[^1].Id);
+        }
+        var features = rows.Select(r => new ComplaintFeature(r.Id, new PointGeometry([r.Location.X, r.Location.Y]), r.ToPublic())).ToList();
+        return TypedResults.Ok(new ComplaintPage(features, next));
+    }
+
+    private static string Shorten(string text) => text.Length <= 30 ? text : text[..30] + "…";
+}
+
+/// <summary>Newest-first keyset cursor: the (created, id) of the last row shown.</summary>
+public static class PageCursor
+{
+    public static string Encode(DateTime createdAt, long id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{createdAt.Ticks}:{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static (DateTime CreatedAt, long Id)? Decode(string cursor)
+    {
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split(':');
+            return parts.Length == 2 && long.TryParse(parts[0], CultureInfo.InvariantCulture, out var ticks)
+                   && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var id)
+                   && ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks
+                ? (new DateTime(ticks, DateTimeKind.Utc), id)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

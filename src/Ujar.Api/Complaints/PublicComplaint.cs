@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using Ujar.Api.Boundaries;
+using Ujar.Api.Data;
+
+namespace Ujar.Api.Complaints;
+
+public sealed record CodeName(string Code, string? Name);
+
+/// <summary>What anyone may see of a complaint. Reporter contact data has no field here, so it cannot leak.</summary>
+public sealed record PublicComplaint(
+    long Id,
+    string Ticket,
+    string Status,
+    string Category,
+    string Description,
+    double Lat,
+    double Lon,
+    CodeName Kelurahan,
+    CodeName Kecamatan,
+    CodeName Opd,
+    bool Snapped,
+    double SnappedMeters,
+    int BoundaryGeneration,
+    DateTimeOffset CreatedAt);
+
+public static class PublicComplaintQueries
+{
+    /// <summary>Projects to the public view; area and agency names come from the generation the complaint was routed with.</summary>
+    public static IQueryable<PublicRow> SelectPublic(this IQueryable<Complaint> complaints, UjarDb db) =>
+        complaints.Select(c => new PublicRow(
+            c.Id, c.Ticket, c.Status, c.CategoryCode, c.Description, c.Location,
+            c.KelurahanCode,
+            db.Boundaries.Where(b => b.GenerationId == c.BoundaryGenerationId && b.Level == BoundaryLevel.Kelurahan && b.Code == c.KelurahanCode)
+                .Select(b => b.Name).FirstOrDefault(),
+            c.KecamatanCode,
+            db.Boundaries.Where(b => b.GenerationId == c.BoundaryGenerationId && b.Level == BoundaryLevel.Kecamatan && b.Code == c.KecamatanCode)
+                .Select(b => b.Name).FirstOrDefault(),
+            c.OpdCode,
+            db.Opds.Where(o => o.Code == c.OpdCode).Select(o => o.Name).FirstOrDefault(),
+            c.Snapped, c.SnapDistanceMeters, c.BoundaryGenerationId, c.CreatedAt));
+
+    public static Task<PublicRow?> FindPublicAsync(this UjarDb db, string ticket, CancellationToken ct) =>
+        db.Complaints.AsNoTracking().Where(c => c.Ticket == ticket).SelectPublic(db).FirstOrDefaultAsync(ct);
+}
+
+/// <summary>The database shape of <see cref="PublicComplaint"/>, before names become JSON.</summary>
+public sealed record PublicRow(
+    long Id, string Ticket, ComplaintStatus Status, string Category, string Description, Point Location,
+    string KelurahanCode, string? KelurahanName, string KecamatanCode, string? KecamatanName,
+    string OpdCode, string? OpdName, bool Snapped, double SnappedMeters, int BoundaryGeneration, DateTime CreatedAt)
+{
+    public PublicComplaint ToPublic() => new(
+        Id, Ticket, ComplaintStatuses.ToApi(Status), Category, Description, Location.Y, Location.X,
+        new CodeName(KelurahanCode, KelurahanName), new CodeName(KecamatanCode, KecamatanName), new CodeName(OpdCode, OpdName),
+        Snapped, Math.Round(SnappedMeters, 1), BoundaryGeneration, Wib.ToWib(CreatedAt));
+}
+
+/// <summary>Status names in the API: snake_case English (<c>in_progress</c>); Indonesian labels are the UI's job.</summary>
+public static class ComplaintStatuses
+{
+    private static readonly Dictionary<string, ComplaintStatus> ByApiName =
+        Enum.GetValues<ComplaintStatus>().ToDictionary(ToApi, s => s, StringComparer.OrdinalIgnoreCase);
+
+    public static string ToApi(ComplaintStatus status) =>
+        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    public static bool TryParse(string text, out ComplaintStatus status) => ByApiName.TryGetValue(text.Trim(), out status);
+
+    public static IEnumerable<string> ApiNames => ByApiName.Keys;
+}

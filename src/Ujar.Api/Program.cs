@@ -1,0 +1,27 @@
+using Ujar.Api.Boundaries;
+using Ujar.Api.Categories;
+using Ujar.Api.Complaints;
+using Ujar.Api.Routing;
+using Ujar.Api.Setup;
+
+// One executable: `serve` (default), `migrate`, `import-boundaries`, `seed-demo`. See README.
+var command = UjarCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(command.HostArgs);
+
+builder.Services.AddUjarDatabase();
+builder.Services.AddComplaintRouting();   // point → kelurahan/kecamatan, category → OPD, in memory
+builder.Services.AddComplaintIntake();    // group-committed inserts
+builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
+
+var app = builder.Build();
+app.UseUjarHttp();
+
+app.MapHealth();
+app.MapRouting();
+app.MapComplaints();
+app.MapBoundaries();
+app.MapCategories();
+
+return await command.RunAsync(app);
+
+public partial class Program;

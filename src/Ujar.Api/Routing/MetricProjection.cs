@@ -1,0 +1,48 @@
+using NetTopologySuite.Geometries;
+using ProjNet.CoordinateSystems;
+using ProjNet.CoordinateSystems.Transformations;
+
+namespace Ujar.Api.Routing;
+
+/// <summary>
+/// Lon/lat (EPSG:4326) to WGS 84 / UTM zone 48N (EPSG:32648), where Tanjungpinang's metres are measured.
+/// ProjNet transforms keep scratch state, so each thread gets its own.
+/// </summary>
+public static class MetricProjection
+{
+    public const int Srid = 32648;
+
+    private static readonly ThreadLocal<MathTransform> Transform = new(() =>
+        new CoordinateTransformationFactory()
+            .CreateFromCoordinateSystems(GeographicCoordinateSystem.WGS84, ProjectedCoordinateSystem.WGS84_UTM(48, true))
+            .MathTransform);
+
+    public static (double X, double Y) Project(double lon, double lat)
+    {
+        var (x, y) = Transform.Value!.Transform(lon, lat);
+        return (x, y);
+    }
+
+    /// <summary>A copy of <paramref name="geometry"/> with every vertex projected to UTM 48N.</summary>
+    public static Geometry Project(Geometry geometry)
+    {
+        var copy = geometry.Copy();
+        copy.Apply(new ProjectFilter());
+        copy.GeometryChanged();
+        copy.SRID = Srid;
+        return copy;
+    }
+
+    private sealed class ProjectFilter : ICoordinateSequenceFilter
+    {
+        public bool Done => false;
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq, int i)
+        {
+            var (x, y) = Project(seq.GetX(i), seq.GetY(i));
+            seq.SetX(i, x);
+            seq.SetY(i, y);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.Operation.Distance;
+
+namespace Ujar.Api.Routing;
+
+public sealed record Area(string Code, string Name);
+
+/// <summary>A kelurahan as the router sees it: its parent kecamatan and its polygons in lon/lat and in metres.</summary>
+public sealed record RoutableKelurahan(Area Kelurahan, Area Kecamatan, MultiPolygon Geometry);
+
+/// <summary>Where a point goes: its kelurahan and kecamatan, and whether it had to be snapped there.</summary>
+public sealed record AreaRoute(Area Kelurahan, Area Kecamatan, bool Snapped, double DistanceMeters, int GenerationId);
+
+/// <summary>
+/// An immutable point-in-kelurahan index over one boundary generation. The routing rules:
+/// <list type="number">
+/// <item>A point covered by kelurahan polygons (inside or on the boundary) goes to the covering kelurahan with the
+/// lowest Kemendagri code (ordinal). This settles shared edges and overlaps the same way PostGIS would with
+/// <c>ST_Covers … ORDER BY code LIMIT 1</c>.</item>
+/// <item>A point covered by none (a sliver gap, a lake, the sea next to a jetty) within <see cref="SnapMeters"/>
+/// of a kelurahan snaps to the nearest one, distance measured in UTM 48N; equal distances go to the lowest code.</item>
+/// <item>Anything else is outside the service area.</item>
+/// </list>
+/// Thread-safe after construction: every lazily built NTS index is warmed up in the constructor.
+/// </summary>
+public sealed class RoutingIndex
+{
+    public const double SnapMeters = 200;
+
+    private readonly STRtree<Entry> _byLonLat = new();
+    private readonly STRtree<Entry> _byMetres = new();
+
+    public int GenerationId { get; }
+    public IReadOnlyList<RoutableKelurahan> Kelurahan { get; }
+
+    public RoutingIndex(int generationId, IEnumerable<RoutableKelurahan> kelurahan)
+    {
+        GenerationId = generationId;
+        Kelurahan = kelurahan.OrderBy(k => k.Kelurahan.Code, StringComparer.Ordinal).ToList();
+        foreach (var k in Kelurahan)
+        {
+            var metric = MetricProjection.Project(k.Geometry);
+            var entry = new Entry(k, new IndexedPointInAreaLocator(k.Geometry), new IndexedFacetDistance(metric));
+            _byLonLat.Insert(k.Geometry.EnvelopeInternal, entry);
+            _byMetres.Insert(metric.EnvelopeInternal, entry);
+            // Build the locator's and the distance index's lazy trees now, while one thread owns them.
+            entry.Locator.Locate(k.Geometry.InteriorPoint.Coordinate);
+            entry.Distance.Distance(metric.InteriorPoint);
+        }
+        _byLonLat.Build();
+        _byMetres.Build();
+    }
+
+    /// <returns>The route, or null when the point is outside the service area.</returns>
+    public AreaRoute? Route(double lon, double lat)
+    {
+        var point = new Coordinate(lon, lat);
+        Entry? covering = null;
+        foreach (var entry in _byLonLat.Query(new Envelope(point)))
+        {
+            if (entry.Locator.Locate(point) == Location.Exterior) continue;
+            if (covering is null || string.CompareOrdinal(entry.Area.Kelurahan.Code, covering.Area.Kelurahan.Code) < 0)
+                covering = entry;
+        }
+        if (covering is not null)
+            return new AreaRoute(covering.Area.Kelurahan, covering.Area.Kecamatan, false, 0, GenerationId);
+
+        var (x, y) = MetricProjection.Project(lon, lat);
+        var metricPoint = new Point(x, y);
+        var search = new Envelope(x - SnapMeters, x + SnapMeters, y - SnapMeters, y + SnapMeters);
+        Entry? nearest = null;
+        var nearestDistance = double.PositiveInfinity;
+        foreach (var entry in _byMetres.Query(search))
+        {
+            var distance = entry.Distance.Distance(metricPoint);
+            if (distance > SnapMeters) continue;
+            if (distance < nearestDistance ||
+                (distance == nearestDistance && string.CompareOrdinal(entry.Area.Kelurahan.Code, nearest!.Area.Kelurahan.Code) < 0))
+            {
+                nearest = entry;
+                nearestDistance = distance;
+            }
+        }
+        return nearest is null
+            ? null
+            : new AreaRoute(nearest.Area.Kelurahan, nearest.Area.Kecamatan, true, nearestDistance, GenerationId);
+    }
+
+    private sealed record Entry(RoutableKelurahan Area, IndexedPointInAreaLocator Locator, IndexedFacetDistance Distance);
+}

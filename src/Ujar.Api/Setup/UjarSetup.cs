@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.IO.Converters;
+using Ujar.Api.Complaints;
+using Ujar.Api.Data;
+using Ujar.Api.Routing;
+
+namespace Ujar.Api.Setup;
+
+public static class UjarSetup
+{
+    /// <summary>The database: one pooled DbContext factory over Npgsql + NetTopologySuite. The connection string is
+    /// read when first needed, so an embedded cluster started after <c>Build()</c> can still supply it.</summary>
+    public static IServiceCollection AddUjarDatabase(this IServiceCollection services)
+    {
+        services.AddPooledDbContextFactory<UjarDb>((sp, options) => options
+            .UseNpgsql(ConnectionString(sp.GetRequiredService<IConfiguration>()), npgsql => npgsql.UseNetTopologySuite())
+            .UseSnakeCaseNamingConvention());
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<UjarDb>>().CreateDbContext());
+        return services;
+    }
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Ujar")
+        ?? throw new InvalidOperationException("No database: set ConnectionStrings__Ujar (or run `serve` without it for an embedded one)");
+
+    public static IServiceCollection AddComplaintRouting(this IServiceCollection services)
+    {
+        services.AddSingleton<ComplaintRouter>();
+        services.AddHostedService<RoutingReloader>();
+        return services;
+    }
+
+    public static IServiceCollection AddComplaintIntake(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ComplaintWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ComplaintWriter>());
+        return services;
+    }
+
+    /// <summary>JSON with GeoJSON geometries, RFC 7807 answers in both languages, and the OpenAPI document.</summary>
+    public static IServiceCollection AddUjarHttp(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory()));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (problem.Extensions.ContainsKey("code")) return;
+            var (code, title) = problem.Status switch
+            {
+                400 => ("bad_request", new Bilingual("Permintaan tidak valid", "Bad request")),
+                404 => ("not_found", new Bilingual("Tidak ditemukan", "Not found")),
+                405 => ("method_not_allowed", new Bilingual("Metode tidak diizinkan", "Method not allowed")),
+                413 => ("payload_too_large", new Bilingual("Isi permintaan terlalu besar", "Request body too large")),
+                415 => ("unsupported_media_type", new Bilingual("Jenis konten tidak didukung", "Unsupported media type")),
+                _ => ("server_error", new Bilingual("Terjadi kesalahan pada server", "Server error")),
+            };
+            problem.Title = title.Id;
+            problem.Extensions["code"] = code;
+            problem.Extensions["titleEn"] = title.En;
+        });
+        services.AddOpenApi();
+        return services;
+    }
+
+    public static WebApplication UseUjarHttp(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A malformed request that fails binding is the client's mistake: 400, not 500.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Ujar.Api.Data;
+using Ujar.Api.Routing;
+
+namespace Ujar.Api.Tests.Infrastructure;
+
+/// <summary>The real service (Program.cs, real HTTP pipeline) over a test's own PostGIS database.</summary>
+public sealed class UjarApp(string connectionString) : WebApplicationFactory<Program>
+{
+    public string ConnectionString { get; } = connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Ujar", ConnectionString);
+        builder.UseSetting("Ujar:GisData", TestPaths.GisData);
+    }
+
+    public UjarDb NewDb() => TestDb.Create(ConnectionString);
+
+    /// <summary>Reloads the router now, as the NOTIFY listener would shortly, so a test need not wait for it.</summary>
+    public async Task ReloadRoutingAsync()
+    {
+        await using var db = NewDb();
+        await Services.GetRequiredService<ComplaintRouter>().ReloadAsync(db);
+    }
+}
