@@ -161,7 +161,7 @@ public sealed class FilingComplaintsTests(FixtureCityApp fixture) : IClassFixtur
     public async Task The_public_view_of_a_ticket_has_names_location_and_no_private_fields()
     {
         var post = await _client.PostRawJsonAsync("/api/complaints", Json.Complaint(0.065, 100.075, "parkir", "Parkir liar di trotoar"));
-        var ticket = (await post.ReadJsonAsync()).GetProperty("ticket").GetString();
+        var ticket = (await post.ReadJsonAsync()).GetProperty("ticket").GetString()!;
 
         var view = await (await _client.GetAsync($"/api/complaints/{ticket.ToLowerInvariant()}")).ReadJsonAsync();
 

@@ -14,5 +14,8 @@ public sealed class FixtureCityApp : IAsyncLifetime
         _ = App.Server; // start the host: the router loads the active generation before the first request
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (App is not null) await App.DisposeAsync();
+    }
 }

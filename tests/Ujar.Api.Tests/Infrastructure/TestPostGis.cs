@@ -15,17 +15,25 @@ public static class TestPostGis
 {
     private static readonly Lazy<Task<Server>> Shared = new(StartAsync);
     private static int _databases;
+    // CREATE DATABASE … TEMPLATE needs the template to itself, so clones are made one at a time.
+    private static readonly SemaphoreSlim CloneLock = new(1, 1);
 
     /// <summary>A new, migrated database with the OPD and category tables loaded and no boundaries.</summary>
     public static async Task<string> NewDatabaseAsync()
     {
         var server = await Shared.Value;
         var name = $"ujar_t{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
-        await using (var admin = new NpgsqlConnection(server.AdminConnectionString))
+        await CloneLock.WaitAsync();
+        try
         {
+            await using var admin = new NpgsqlConnection(server.AdminConnectionString);
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {server.TemplateName}", admin);
             await create.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            CloneLock.Release();
         }
         return server.ConnectionStringFor(name);
     }
@@ -54,14 +62,13 @@ public static class TestPostGis
             await using var create = new NpgsqlCommand($"CREATE DATABASE {server.TemplateName}", admin);
             await create.ExecuteNonQueryAsync();
         }
-        var templateConnection = server.ConnectionStringFor(server.TemplateName);
+        // Unpooled: a template must have no open connections left when it is cloned.
+        var templateConnection = new NpgsqlConnectionStringBuilder(server.ConnectionStringFor(server.TemplateName)) { Pooling = false }.ConnectionString;
         await using (var db = TestDb.Create(templateConnection))
         {
             await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database);
             await ReferenceData.SyncAsync(db, TestPaths.GisData);
         }
-        // A template must have no open connections when it is cloned.
-        NpgsqlConnection.ClearAllPools();
         return server;
     }
 

@@ -149,12 +149,16 @@ public sealed class OfficialBoundaryAgreementTests(OfficialCityApp fixture) : IC
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            """
+        await using (var setup = new NpgsqlCommand(
+            $"""
             CREATE TEMP TABLE kel_utm AS
-                SELECT code, geometry, ST_Transform(geometry, 32648) AS g FROM boundaries WHERE generation_id = $3 AND level = 'Kelurahan';
+                SELECT code, geometry, ST_Transform(geometry, 32648) AS g FROM boundaries WHERE generation_id = {generation} AND level = 'Kelurahan';
             CREATE INDEX ON kel_utm USING gist (g);
             CREATE INDEX ON kel_utm USING gist (geometry);
+            """, connection))
+            await setup.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand(
+            """
             SELECT t.i,
                    (SELECT k.code FROM kel_utm k WHERE ST_Covers(k.geometry, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)) ORDER BY k.code LIMIT 1),
                    n.code, n.d
@@ -168,7 +172,6 @@ public sealed class OfficialBoundaryAgreementTests(OfficialCityApp fixture) : IC
             """, connection);
         command.Parameters.AddWithValue(points.Select(p => p.Lon).ToArray());
         command.Parameters.AddWithValue(points.Select(p => p.Lat).ToArray());
-        command.Parameters.AddWithValue(generation);
         var routes = new List<PostGisRoute>(points.Count);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
