@@ -123,8 +123,12 @@ public static class DemoData
             .ToList();
 
         var complaints = new List<Complaint>(count);
+        var attempts = 0;
         while (complaints.Count < count)
         {
+            // Demo boundaries are approximate, so some scattered pins fall outside them; a city that refuses
+            // nearly everything means the boundaries are not the city's.
+            if (++attempts > 20 * count + 100) throw new InvalidOperationException("demo pins keep falling outside the active boundaries");
             var category = Pick(random, CategoryWeights, c => c.Weight).Category;
             var flood = category == "genangan_air" && random.NextDouble() < 0.75;
             double lat, lon;
