@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Data;
@@ -124,18 +124,18 @@ public static class ComplaintsApi
 
     public sealed record ComplaintFeature(long Id, PointGeometry Geometry, PublicComplaint Properties)
     {
-        public string Type => "Feature";
+        [JsonPropertyOrder(-1)] public string Type => "Feature";
     }
 
     public sealed record PointGeometry(double[] Coordinates)
     {
-        public string Type => "Point";
+        [JsonPropertyOrder(-1)] public string Type => "Point";
     }
 
     /// <summary>A GeoJSON FeatureCollection page; <c>nextCursor</c> is a foreign member (RFC 7946 §6.1).</summary>
     public sealed record ComplaintPage(IReadOnlyList<ComplaintFeature> Features, string? NextCursor)
     {
-        public string Type => "FeatureCollection";
+        [JsonPropertyOrder(-1)] public string Type => "FeatureCollection";
     }
 
     private static async Task<IResult> ListComplaints(UjarDb db, CancellationToken ct,
