@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Algorithm.Distance;
@@ -363,20 +362,8 @@ public sealed class BoundaryImportTests : IAsyncLifetime
     private static string Square(double west) =>
         string.Create(CultureInfo.InvariantCulture, $$"""{"type": "Polygon", "coordinates": [[[{{west}}, 0.0], [{{west + 0.01}}, 0.0], [{{west + 0.01}}, 0.01], [{{west}}, 0.01], [{{west}}, 0.0]]]}""");
 
-    /// <summary>Runs the built service as the operator would: <c>dotnet Ujar.Api.dll …</c> against this test's database.</summary>
-    private async Task<(int ExitCode, string Output)> RunCliAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(BoundaryImporter).Assembly.Location);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["ConnectionStrings__Ujar"] = _connectionString;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int ExitCode, string Output)> RunCliAsync(params string[] args) =>
+        UjarCli.RunAsync(new Dictionary<string, string?> { ["ConnectionStrings__Ujar"] = _connectionString }, TimeSpan.FromMinutes(1), args);
 
     private sealed class DbFactory(string connectionString) : IDbContextFactory<UjarDb>
     {
