@@ -16,7 +16,7 @@ public sealed class UjarCommand
         ["serve"] = ([], []),
         ["migrate"] = ([], []),
         ["import-boundaries"] = (["--level", "--code-property", "--name-property", "--parent-property", "--srid"], ["--commit"]),
-        ["seed-demo"] = (["--count", "--seed"], []),
+        ["seed-demo"] = (["--count", "--seed"], ["--if-empty"]),
     };
 
     public required string Name { get; init; }
@@ -111,6 +111,16 @@ public sealed class UjarCommand
         if (Options.TryGetValue("--count", out var text) && (!int.TryParse(text, out count) || count < 0))
             return Usage("--count must be a whole number ≥ 0");
         int? seed = Options.TryGetValue("--seed", out var seedText) && int.TryParse(seedText, out var s) ? s : null;
+        if (Flags.Contains("--if-empty"))
+        {
+            // For `docker compose up`, which runs this on every start: a city that has complaints keeps them as they are.
+            await using var db = await app.Services.GetRequiredService<IDbContextFactory<UjarDb>>().CreateDbContextAsync();
+            if (await db.Complaints.AnyAsync())
+            {
+                app.Logger.LogInformation("seed-demo --if-empty: complaints exist, nothing added");
+                return 0;
+            }
+        }
         await DemoData.SeedAsync(app.Services, count, seed, app.Logger);
         return 0;
     }
@@ -132,7 +142,7 @@ public sealed class UjarCommand
                    Ujar.Api migrate
                    Ujar.Api import-boundaries FILE --level kecamatan|kelurahan [--commit]
                             [--code-property code] [--name-property name] [--parent-property P] [--srid N]
-                   Ujar.Api seed-demo [--count N] [--seed S]
+                   Ujar.Api seed-demo [--count N] [--seed S] [--if-empty]
             configuration: ConnectionStrings__Ujar (none: `serve` runs an embedded PostGIS)
             """);
         return 2;
