@@ -1,0 +1,20 @@
+using Ujar.Benchmarks;
+
+// Ujar's measurements, run side by side by tests/bench.sh (never by `dotnet test`: no timing is asserted anywhere).
+//   routing --gis-data DIR --connection CS [--points N] [--seconds S] [--pg-connections 2,4] [--http-points FILE]
+var error = "unknown or missing command";
+if (args is ["routing", .. var rest] && Options.TryParse(rest, out var options, out error))
+    return await RoutingBenchmark.RunAsync(options);
+
+Console.Error.WriteLine($"""
+    ujar-bench: {error}
+
+    usage: Ujar.Benchmarks routing --gis-data DIR --connection CS [--points N] [--seconds S]
+                                   [--pg-connections 2,4] [--http-points FILE]
+      Loads the official kecamatan + kelurahan layers (gis-data DIR) into the database CS as the active generation,
+      then routes N random points (fixed seed, uniform over the city's bounding box) with the service's in-memory
+      ComplaintRouter (1 thread and all cores) and with PostGIS ST_Covers (one prepared query per point, and batches
+      of 1,000 points), S seconds each. --http-points writes routable pins for tests/Ujar.Benchmarks/post.lua.
+      Results end with `key=value` lines that tests/bench.sh reads.
+    """);
+return 2;

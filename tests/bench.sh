@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Benchmark (not a unit test: nothing here passes or fails on speed). Measured side by side in one run:
+#   1. routing: the in-memory ComplaintRouter vs PostGIS ST_Covers on the official kelurahan layer (goal ≥ 50×);
+#   2. intake: POST /api/complaints under wrk at 64 connections vs pgbench inserting the same row into the same table
+#      at the same concurrency (goal ≥ 0.6 of pgbench), and the rows actually committed.
+# It starts its own throwaway PostgreSQL + PostGIS (default durability: fsync, synchronous_commit and full_page_writes
+# on) and stops everything it started on exit. About 2 minutes. The summary also goes to tests/artifacts/bench-latest.txt.
+#
+#   tests/bench.sh
+# env: UJAR_GIS_DATA (official boundaries; default ../shared/gis-data beside the checkout),
+#      BENCH_SECONDS (each load run, default 20), ROUTING_SECONDS (each routing figure, default 5),
+#      ROUTING_POINTS (default 100000), CONNECTIONS (default 64)
+set -euo pipefail
+export LC_ALL=C # decimal points in printf and awk
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+gis=${UJAR_GIS_DATA:-$root/../shared/gis-data}
+seconds=${BENCH_SECONDS:-20}
+routing_seconds=${ROUTING_SECONDS:-5}
+routing_points=${ROUTING_POINTS:-100000}
+connections=${CONNECTIONS:-64}
+warmup_seconds=5
+
+die() { echo "bench.sh: $*" >&2; exit 1; }
+[[ -f $gis/tanjungpinang_kelurahan.geojson ]] || die "official boundaries not found in $gis: set UJAR_GIS_DATA"
+for tool in wrk pgbench psql dotnet; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install wrk postgresql-15-postgis-3)"
+done
+pgbin=""
+for bin in /usr/lib/postgresql/*/bin; do
+  [[ -x $bin/initdb && -f /usr/share/postgresql/$(basename "$(dirname "$bin")")/extension/postgis.control ]] && pgbin=$bin
+done
+[[ -n $pgbin ]] || die "no PostgreSQL with PostGIS (apt-get install postgresql-15-postgis-3)"
+
+# ---- build ------------------------------------------------------------------------------------------------------
+echo "== build (Release)"
+dotnet build tests/Ujar.Benchmarks/Ujar.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null \
+  || die "build failed (dotnet build tests/Ujar.Benchmarks -c Release)"
+api_bin=$root/src/Ujar.Api/bin/Release/net10.0
+api="$api_bin/Ujar.Api.dll"
+bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
+
+# ---- everything we start is stopped on exit -----------------------------------------------------------------------
+work=$(mktemp -d /tmp/ujar-bench.XXXXXX)
+chmod 755 "$work"
+as_pg=()
+if [[ $(id -u) -eq 0 ]]; then
+  chown postgres: "$work"
+  as_pg=(runuser -u postgres --)
+fi
+service_pid=""
+pg_started=false
+cleanup() {
+  local status=$?
+  if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
+    kill "$service_pid" 2>/dev/null || true
+    wait "$service_pid" 2>/dev/null || true
+  fi
+  if $pg_started; then
+    "${as_pg[@]}" "$pgbin/pg_ctl" stop -D "$work/pgdata" -m fast -w >/dev/null 2>&1 || true
+  fi
+  if (( status != 0 )) && [[ -f $work/service.log ]]; then
+    echo "--- last lines of the service log ---" >&2
+    tail -n 20 "$work/service.log" >&2 || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Where the CPU goes during a load run, in clock ticks: the whole machine (/proc/stat), PostgreSQL (the postmaster, its
+# live children, and the children it has reaped), the service, and this shell's reaped children (wrk or pgbench).
+# Whatever the machine spent beyond these went to other processes: a busy neighbour makes every figure lower.
+proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# Sets cpu_snapshot (not run in $(…): `times` must be the main shell's, whose children wrk and pgbench are).
+take_cpu_snapshot() {
+  local machine postgres=0 service=0 child pid pm
+  machine=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+  pm=$(head -n 1 "$work/pgdata/postmaster.pid")
+  postgres=$(proc_ticks "$pm")
+  for pid in $(pgrep -P "$pm"); do postgres=$(( postgres + $(proc_ticks "$pid") )); done
+  [[ -n $service_pid ]] && service=$(proc_ticks "$service_pid")
+  times >"$work/times.txt"
+  child=$(awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
+    split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }' "$work/times.txt")
+  cpu_snapshot="$(date +%s.%N) $machine $postgres $service $child"
+}
+# cpu_report BEFORE AFTER OPERATIONS CLIENT: CPU time per operation and the machine's load during the run.
+cpu_report() {
+  awk -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" -v ops="$3" -v client="$4" -v a="$1" -v b="$2" 'BEGIN {
+    split(a, x, " "); split(b, y, " ")
+    wall = y[1] - x[1]; machine = y[2] - x[2]; pg = y[3] - x[3]; svc = y[4] - x[4]; cl = y[5] - x[5]
+    other = machine - pg - svc - cl; if (other < 0) other = 0
+    us = 1e6 / hz / ops
+    printf "CPU per op: %s%.0f µs PostgreSQL, %.0f µs %s; machine %.0f%% busy, other processes %.0f%%", \
+      (svc > 0 ? sprintf("%.0f µs service, ", svc * us) : ""), pg * us, cl * us, client, \
+      100 * machine / (wall * hz * cores), 100 * other / (wall * hz * cores) }'
+}
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 20000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  die "no free port found"
+}
+
+# ---- PostgreSQL + PostGIS, default durability --------------------------------------------------------------------
+echo "== PostgreSQL cluster in $work"
+pg_port=$(free_port)
+"${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 \
+  || "${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --no-locale >"$work/initdb.log" 2>&1 \
+  || { cat "$work/initdb.log" >&2; die "initdb failed"; }
+# Only where it listens and how many may connect are set; fsync, synchronous_commit, full_page_writes stay at their defaults.
+"${as_pg[@]}" "$pgbin/pg_ctl" start -D "$work/pgdata" -l "$work/postgres.log" -w -t 60 \
+  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$work' -c max_connections=200" >/dev/null \
+  || { tail -n 20 "$work/postgres.log" >&2; die "PostgreSQL did not start"; }
+pg_started=true
+psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+psql_ -d postgres -c "CREATE DATABASE ujar"
+psql_ -d ujar -c "CREATE EXTENSION postgis"
+pg_settings=$(psql_ -d ujar -At -F= -c "SELECT name, setting || coalesce(unit, '') FROM pg_settings
+  WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections')
+  ORDER BY name" | tr '\n' ' ')
+pg_version=$(psql_ -d ujar -At -c "SELECT current_setting('server_version') || ', PostGIS ' || postgis_lib_version()")
+tmp_fs=$(df -T "$work" | awk 'NR == 2 { print $2 }')
+
+export ConnectionStrings__Ujar="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=ujar"
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "== migrate"
+dotnet "$api" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migrate failed"; }
+
+# ---- 1. routing --------------------------------------------------------------------------------------------------
+echo "== routing: in-memory vs PostGIS (${routing_seconds}s per figure)"
+dotnet "$bench" routing --gis-data "$gis" --connection "$ConnectionStrings__Ujar" --points "$routing_points" \
+  --seconds "$routing_seconds" --pg-connections 2,4 --http-points "$work/pins.txt" | tee "$work/routing.out"
+declare -A r
+while IFS='=' read -r key value; do r[$key]=$value; done < <(grep -E '^routing\.[a-z_0-9]+=' "$work/routing.out")
+[[ -n ${r[routing.ours_mt]:-} ]] || die "the routing benchmark printed no results"
+generation=$(psql_ -d ujar -At -c "SELECT id FROM boundary_generations WHERE is_active")
+
+# ---- 2a. intake through the service --------------------------------------------------------------------------------
+http_port=$(free_port)
+echo "== service on 127.0.0.1:$http_port (Release), wrk -t2 -c$connections"
+# The content root is the build output, where appsettings.json (its logging levels) sits beside the dll, as deployed.
+dotnet "$api" serve --urls "http://127.0.0.1:$http_port" "--contentRoot=$api_bin" >"$work/service.log" 2>&1 &
+service_pid=$!
+for _ in $(seq 1 150); do
+  curl -fsS "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$service_pid" 2>/dev/null || die "the service exited on start"
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$http_port/healthz" | grep -q '"boundaryGeneration":'"$generation" \
+  || die "the service is not up with boundary generation $generation"
+
+export UJAR_BENCH_POINTS="$work/pins.txt"
+count_rows() { psql_ -d ujar -At -c "SELECT count(*) FROM complaints"; }
+wrk -t2 -c"$connections" -d"${warmup_seconds}s" -s tests/Ujar.Benchmarks/post.lua "http://127.0.0.1:$http_port" >/dev/null
+sleep 1 # the warm-up's last requests commit before the count
+rows_before=$(count_rows)
+take_cpu_snapshot; cpu_before=$cpu_snapshot
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/Ujar.Benchmarks/post.lua "http://127.0.0.1:$http_port" | tee "$work/wrk.out"
+take_cpu_snapshot; cpu_after=$cpu_snapshot
+sleep 1 # requests still in flight when wrk stopped get their commit
+rows_after=$(count_rows)
+kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""
+declare -A w
+while IFS='=' read -r key value; do w[$key]=$value; done < <(grep -E '^wrk\.[a-z_0-9]+=' "$work/wrk.out")
+[[ -n ${w[wrk.requests]:-} ]] || die "wrk printed no results"
+
+# ---- 2b. the same row straight into PostgreSQL ------------------------------------------------------------------------
+echo "== pgbench -n -c $connections -j 2 -T $seconds -f insert.sql"
+psql_ -d ujar -c "CREATE SEQUENCE bench_ticket"
+pgbench_() { pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -c "$connections" -j 2 -D generation="$generation" -f tests/Ujar.Benchmarks/insert.sql "$@" ujar; }
+pgbench_ -T "$warmup_seconds" >/dev/null 2>&1
+pg_rows_before=$(count_rows)
+take_cpu_snapshot; cpu_before_pg=$cpu_snapshot
+pgbench_ -T "$seconds" 2>&1 | tee "$work/pgbench.out"
+sleep 0.5 # the postmaster reaps the backends that pgbench's clients leave
+take_cpu_snapshot; cpu_after_pg=$cpu_snapshot
+pg_rows_after=$(count_rows)
+pg_tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.out" | head -1)
+pg_latency=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$work/pgbench.out")
+pg_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+[[ -n $pg_tps ]] || die "pgbench printed no tps"
+
+# ---- summary -----------------------------------------------------------------------------------------------------
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+ok_responses=$(( ${w[wrk.requests]} - ${w[wrk.status_errors]} ))
+our_rps=$(calc %.0f "${ok_responses} / (${w[wrk.duration_us]} / 1e6)")
+committed=$(( rows_after - rows_before ))
+rows_check="rows ≥ 201 responses, as they must be"
+(( committed >= ok_responses )) || rows_check="FEWER ROWS THAN 201 RESPONSES: a 201 went out for a row that is not committed"
+row() { printf '  | %-62s | %10s %-9s |\n' "$1" "$(calc %.0f "$2")" "$3"; }
+pg_point_keys=$(printf '%s\n' "${!r[@]}" | grep -E '^routing\.pg_point_c[0-9]+$' | sort -V)
+routing_rows=$(
+  row "in-memory ComplaintRouter, 1 thread" "${r[routing.ours_1t]}" lookups/s
+  row "in-memory ComplaintRouter, ${r[routing.cores]} threads" "${r[routing.ours_mt]}" lookups/s
+  row "  1 thread, covered points only" "${r[routing.ours_1t_covered]}" lookups/s
+  row "  1 thread, uncovered points only (snap search)" "${r[routing.ours_1t_uncovered]}" lookups/s
+  for key in $pg_point_keys; do
+    row "PostGIS ST_Covers, 1 prepared query per point, ${key#routing.pg_point_c} connections" "${r[$key]}" lookups/s
+  done
+  row "PostGIS ST_Covers, 1,000 points per query, ${r[routing.pg_batch_conns]} connections" "${r[routing.pg_batch]}" lookups/s
+  for key in $pg_point_keys; do
+    echo "  ratio in-memory (${r[routing.cores]} threads) / PostGIS per point, ${key#routing.pg_point_c} connections: $(calc %.0f "${r[routing.ours_mt]} / ${r[$key]}")×  (goal ≥ 50×)"
+  done
+  echo "  ratio in-memory (${r[routing.cores]} threads) / PostGIS batched: $(calc %.1f "${r[routing.ours_mt]} / ${r[routing.pg_batch]}")×"
+)
+summary=$(cat <<EOF
+Ujar benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)).
+  Client and server share these cores: wrk/pgbench, the service and PostgreSQL on one machine, loopback only.
+PostgreSQL $pg_version; data on $tmp_fs under /tmp; $pg_settings
+  (default durability: every commit waits for its WAL flush, on both sides)
+
+Routing, official kelurahan layer: ${r[routing.points]} random points over the city's bounding box (fixed seed),
+  $(calc %.1f "100 * ${r[routing.covered]} / ${r[routing.points]}")% covered, $(calc %.1f "100 * ${r[routing.snapped]} / ${r[routing.points]}")% snapped (≤ 200 m), the rest outside; PostGIS disagrees on ${r[routing.disagree]} points
+$routing_rows
+  (the router also snaps uncovered points within 200 m; the PostGIS queries only test coverage)
+
+Intake, $connections concurrent connections, ${seconds} s after a ${warmup_seconds} s warm-up:
+$(printf '  | %-36s | %6.0f req/s | p50 %6.2f ms, p99 %6.2f ms | non-2xx %s, socket errors %s |' \
+    "POST /api/complaints, wrk -t2 -c$connections" "$our_rps" "$(calc %.2f "${w[wrk.p50_us]} / 1000")" \
+    "$(calc %.2f "${w[wrk.p99_us]} / 1000")" "${w[wrk.status_errors]}" "${w[wrk.socket_errors]}")
+$(printf '  | %-36s | %6.0f tps   | latency avg %6.2f ms      | failed %s |' \
+    "pgbench INSERT 1 row/txn, -c$connections -j2" "$pg_tps" "$pg_latency" "${pg_failed:-0}")
+  ours:    $(cpu_report "$cpu_before" "$cpu_after" "${w[wrk.requests]}" wrk)
+  pgbench: $(cpu_report "$cpu_before_pg" "$cpu_after_pg" "$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/pgbench.out")" pgbench)
+  (CPU per op: CPU seconds of each side over operations done; "other processes" high means a busy neighbour: rerun)
+  ratio ours / pgbench: $(calc %.2f "$our_rps / $pg_tps")  (goal ≥ 0.6)
+  rows committed during the wrk run: $committed for $ok_responses 2xx responses: $rows_check
+    (the excess is requests in flight when wrk stopped); during the pgbench run: $(( pg_rows_after - pg_rows_before )) rows
+EOF
+)
+echo
+echo "$summary"
+mkdir -p tests/artifacts
+echo "$summary" > tests/artifacts/bench-latest.txt
