@@ -29,6 +29,10 @@ public sealed class RoutingIndex
 {
     public const double SnapMeters = 200;
 
+    // 200 m is 0.0018° at the equator; 0.0025° leaves room for UTM scale and latitude, and keeps the far sea cheap:
+    // a point with no kelurahan envelope this close cannot snap, so it is refused before any projection.
+    private const double SnapSearchDegrees = 0.0025;
+
     private readonly STRtree<Entry> _byLonLat = new();
     private readonly STRtree<Entry> _byMetres = new();
 
@@ -66,6 +70,8 @@ public sealed class RoutingIndex
         }
         if (covering is not null)
             return new AreaRoute(covering.Area.Kelurahan, covering.Area.Kecamatan, false, 0, GenerationId);
+        if (_byLonLat.Query(new Envelope(lon - SnapSearchDegrees, lon + SnapSearchDegrees, lat - SnapSearchDegrees, lat + SnapSearchDegrees)).Count == 0)
+            return null;
 
         var (x, y) = MetricProjection.Project(lon, lat);
         var metricPoint = new Point(x, y);

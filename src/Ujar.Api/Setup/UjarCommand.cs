@@ -50,6 +50,9 @@ public sealed class UjarCommand
             else if (!arg.StartsWith('-') && name != "serve") command.Positional.Add(arg);
             else hostArgs.Add(arg);
         }
+        // appsettings.json ships beside the binary; without this, starting from another folder would miss it.
+        if (!hostArgs.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase)))
+            hostArgs.AddRange(["--contentRoot", AppContext.BaseDirectory]);
         // Serve on the documented port unless --urls or ASPNETCORE_URLS says otherwise.
         if (name == "serve" && !hostArgs.Any(a => a.StartsWith("--urls")) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             hostArgs.AddRange(["--urls", DefaultUrl]);
