@@ -1,4 +1,5 @@
 using NetTopologySuite.Geometries;
+using Ujar.Api.Routing;
 
 namespace Ujar.Api.Complaints;
 
@@ -40,6 +41,21 @@ public sealed class Complaint
 
     /// <summary>Client-chosen key from the Idempotency-Key header: a retry returns this complaint.</summary>
     public string? IdempotencyKey { get; set; }
+
+    /// <summary>A new complaint at <paramref name="location"/>, sent where <paramref name="decision"/> routed it
+    /// (the decision must carry a category, and so an OPD).</summary>
+    public static Complaint Routed(RouteDecision decision, Point location, string description) => new()
+    {
+        CategoryCode = decision.Category!.Code,
+        Description = description,
+        Location = location,
+        KelurahanCode = decision.Area.Kelurahan.Code,
+        KecamatanCode = decision.Area.Kecamatan.Code,
+        OpdCode = decision.Opd!.Code,
+        Snapped = decision.Area.Snapped,
+        SnapDistanceMeters = decision.Area.DistanceMeters,
+        BoundaryGenerationId = decision.Area.GenerationId,
+    };
 }
 
 public enum ComplaintStatus

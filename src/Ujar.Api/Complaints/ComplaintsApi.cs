@@ -57,24 +57,13 @@ public static class ComplaintsApi
 
         if (router.Route(input.Lon, input.Lat, input.Category) is not { Opd: { } opd } decision) return Problems.OutsideServiceArea();
 
-        var complaint = new Complaint
-        {
-            CategoryCode = input.Category,
-            Description = input.Description,
-            Location = Wgs84.CreatePoint(new Coordinate(input.Lon, input.Lat)),
-            KelurahanCode = decision.Area.Kelurahan.Code,
-            KecamatanCode = decision.Area.Kecamatan.Code,
-            OpdCode = opd.Code,
-            ReporterName = input.ContactName,
-            ReporterPhone = input.ContactPhone,
-            ReporterEmail = input.ContactEmail,
-            Anonymous = input.Anonymous,
-            Channel = IntakeChannel.Web,
-            Snapped = decision.Area.Snapped,
-            SnapDistanceMeters = decision.Area.DistanceMeters,
-            BoundaryGenerationId = decision.Area.GenerationId,
-            IdempotencyKey = key.Length > 0 ? key : null,
-        };
+        var complaint = Complaint.Routed(decision, Wgs84.CreatePoint(new Coordinate(input.Lon, input.Lat)), input.Description);
+        complaint.ReporterName = input.ContactName;
+        complaint.ReporterPhone = input.ContactPhone;
+        complaint.ReporterEmail = input.ContactEmail;
+        complaint.Anonymous = input.Anonymous;
+        complaint.Channel = IntakeChannel.Web;
+        complaint.IdempotencyKey = key.Length > 0 ? key : null;
 
         WriteOutcome outcome;
         try

@@ -143,7 +143,7 @@ public static class DemoData
                 var k = Pick(random, kelurahan, k => k.AreaKm2 < 5 ? 3.0 : 1.0);
                 (lat, lon) = Scatter(random, k.Centroid.Y, k.Centroid.X, Math.Sqrt(k.AreaKm2) * 250);
             }
-            if (router.Route(lon, lat, category) is not { Opd: { } opd } decision) continue;
+            if (router.Route(lon, lat, category) is not { Opd: not null } decision) continue;
 
             var dayAgo = flood && rainDays.Count > 0 && random.NextDouble() < 0.8
                 ? rainDays.ElementAt(random.Next(rainDays.Count)) - (random.NextDouble() < 0.3 ? 1 : 0)
@@ -155,24 +155,15 @@ public static class DemoData
             var anonymous = random.NextDouble() < 0.3;
             var street = Streets[random.Next(Streets.Length)];
             var texts = Descriptions[category];
-            complaints.Add(new Complaint
-            {
-                CategoryCode = category,
-                Description = string.Format(texts[random.Next(texts.Length)], street),
-                Location = wgs84.CreatePoint(new Coordinate(Math.Round(lon, 6), Math.Round(lat, 6))),
-                KelurahanCode = decision.Area.Kelurahan.Code,
-                KecamatanCode = decision.Area.Kecamatan.Code,
-                OpdCode = opd.Code,
-                Status = StatusForAge(random, (now - created).TotalDays),
-                CreatedAt = created,
-                Anonymous = anonymous,
-                ReporterName = anonymous ? null : Names[random.Next(Names.Length)],
-                ReporterPhone = anonymous ? null : $"08{random.Next(11, 99)}{random.Next(1000_0000, 9999_9999)}",
-                Channel = IntakeChannel.Demo,
-                Snapped = decision.Area.Snapped,
-                SnapDistanceMeters = decision.Area.DistanceMeters,
-                BoundaryGenerationId = decision.Area.GenerationId,
-            });
+            var complaint = Complaint.Routed(decision, wgs84.CreatePoint(new Coordinate(Math.Round(lon, 6), Math.Round(lat, 6))),
+                string.Format(texts[random.Next(texts.Length)], street));
+            complaint.Status = StatusForAge(random, (now - created).TotalDays);
+            complaint.CreatedAt = created;
+            complaint.Anonymous = anonymous;
+            complaint.ReporterName = anonymous ? null : Names[random.Next(Names.Length)];
+            complaint.ReporterPhone = anonymous ? null : $"08{random.Next(11, 99)}{random.Next(1000_0000, 9999_9999)}";
+            complaint.Channel = IntakeChannel.Demo;
+            complaints.Add(complaint);
         }
 
         // Tickets follow filing order, per WIB year, from the same counter live intake uses.
