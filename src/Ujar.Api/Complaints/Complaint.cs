@@ -42,6 +42,15 @@ public sealed class Complaint
     /// <summary>Client-chosen key from the Idempotency-Key header: a retry returns this complaint.</summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>SHA-256 of the secret given to the reporter at filing; it lets them add photos later.</summary>
+    public string? ReporterTokenHash { get; set; }
+
+    /// <summary>How many citizens backed this complaint instead of filing a duplicate (kept with the supports).</summary>
+    public int SupportCount { get; set; }
+
+    /// <summary>Optimistic concurrency: PostgreSQL's row version, so two simultaneous changes cannot both win.</summary>
+    public uint Version { get; set; }
+
     /// <summary>A new complaint at <paramref name="location"/>, sent where <paramref name="decision"/> routed it
     /// (the decision must carry a category, and so an OPD).</summary>
     public static Complaint Routed(RouteDecision decision, Point location, string description) => new()

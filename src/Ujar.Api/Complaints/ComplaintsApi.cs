@@ -107,8 +107,8 @@ public static class ComplaintsApi
         stored.CategoryCode == retry.CategoryCode && stored.Description == retry.Description && stored.Location.EqualsExact(retry.Location);
 
     private static async Task<IResult> GetComplaint(string ticket, UjarDb db, CancellationToken ct) =>
-        await db.FindPublicAsync(ticket.Trim().ToUpperInvariant(), ct) is { } row
-            ? TypedResults.Ok(row.ToPublic())
+        await db.FindDetailAsync(ticket.Trim().ToUpperInvariant(), ct) is { } detail
+            ? TypedResults.Ok(detail)
             : Problems.NotFound(new Bilingual($"Tiket {Shorten(ticket)} tidak ditemukan", $"Ticket {Shorten(ticket)} not found"));
 
     public sealed record ComplaintFeature(long Id, PointGeometry Geometry, PublicComplaint Properties)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Data;
+using Ujar.Api.Photos;
 
 namespace Ujar.Api.Complaints;
 
@@ -22,7 +23,16 @@ public sealed record PublicComplaint(
     bool Snapped,
     double SnappedMeters,
     int BoundaryGeneration,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    int SupportCount,
+    string? ThumbUrl);
+
+public sealed record PhotoView(Guid Id, string Kind, string Url, string ThumbUrl, int Width, int Height);
+
+public sealed record TimelineStep(string? From, string To, string? Note, DateTimeOffset At);
+
+/// <summary>The tracking page's view: the public complaint with its photos and status timeline.</summary>
+public sealed record PublicComplaintDetail(PublicComplaint Complaint, IReadOnlyList<PhotoView> Photos, IReadOnlyList<TimelineStep> Timeline);
 
 public static class PublicComplaintQueries
 {
@@ -38,22 +48,48 @@ public static class PublicComplaintQueries
                 .Select(b => b.Name).FirstOrDefault(),
             c.OpdCode,
             db.Opds.Where(o => o.Code == c.OpdCode).Select(o => o.Name).FirstOrDefault(),
-            c.Snapped, c.SnapDistanceMeters, c.BoundaryGenerationId, c.CreatedAt));
+            c.Snapped, c.SnapDistanceMeters, c.BoundaryGenerationId, c.CreatedAt, c.SupportCount,
+            db.Photos.Where(p => p.ComplaintId == c.Id && p.Kind == PhotoKind.Report).OrderBy(p => p.CreatedAt).Select(p => (Guid?)p.Id).FirstOrDefault()));
 
     public static Task<PublicRow?> FindPublicAsync(this UjarDb db, string ticket, CancellationToken ct) =>
         db.Complaints.AsNoTracking().Where(c => c.Ticket == ticket).SelectPublic(db).FirstOrDefaultAsync(ct);
+
+    public static async Task<PublicComplaintDetail?> FindDetailAsync(this UjarDb db, string ticket, CancellationToken ct)
+    {
+        if (await db.FindPublicAsync(ticket, ct) is not { } row) return null;
+        var photos = await db.Photos.AsNoTracking().Where(p => p.ComplaintId == row.Id).OrderBy(p => p.CreatedAt)
+            .Select(p => new { p.Id, p.Kind, p.Width, p.Height }).ToListAsync(ct);
+        var steps = await db.StatusChanges.AsNoTracking().Where(s => s.ComplaintId == row.Id).OrderBy(s => s.At).ThenBy(s => s.Id)
+            .ToListAsync(ct);
+        // The filing itself is the first step of every timeline.
+        var timeline = new List<TimelineStep> { new(null, ComplaintStatuses.ToApi(ComplaintStatus.Received), null, Wib.ToWib(row.CreatedAt)) };
+        timeline.AddRange(steps.Select(s => new TimelineStep(s.From is { } from ? ComplaintStatuses.ToApi(from) : null,
+            ComplaintStatuses.ToApi(s.To), s.Note, Wib.ToWib(s.At))));
+        return new PublicComplaintDetail(row.ToPublic(),
+            photos.Select(p => new PhotoView(p.Id, p.Kind.ToString().ToLowerInvariant(), PhotoUrls.Full(p.Id), PhotoUrls.Thumb(p.Id), p.Width, p.Height)).ToList(),
+            timeline);
+    }
 }
 
 /// <summary>The database shape of <see cref="PublicComplaint"/>, before names become JSON.</summary>
 public sealed record PublicRow(
     long Id, string Ticket, ComplaintStatus Status, string Category, string Description, Point Location,
     string KelurahanCode, string? KelurahanName, string KecamatanCode, string? KecamatanName,
-    string OpdCode, string? OpdName, bool Snapped, double SnappedMeters, int BoundaryGeneration, DateTime CreatedAt)
+    string OpdCode, string? OpdName, bool Snapped, double SnappedMeters, int BoundaryGeneration, DateTime CreatedAt,
+    int SupportCount, Guid? FirstPhotoId)
 {
     public PublicComplaint ToPublic() => new(
         Id, Ticket, ComplaintStatuses.ToApi(Status), Category, Description, Location.Y, Location.X,
         new CodeName(KelurahanCode, KelurahanName), new CodeName(KecamatanCode, KecamatanName), new CodeName(OpdCode, OpdName),
-        Snapped, Math.Round(SnappedMeters, 1), BoundaryGeneration, Wib.ToWib(CreatedAt));
+        Snapped, Math.Round(SnappedMeters, 1), BoundaryGeneration, Wib.ToWib(CreatedAt), SupportCount,
+        FirstPhotoId is { } photo ? PhotoUrls.Thumb(photo) : null);
+}
+
+/// <summary>Where photos are served (see Photos/PhotosApi.cs).</summary>
+public static class PhotoUrls
+{
+    public static string Full(Guid id) => $"/media/photos/{id:N}.jpg";
+    public static string Thumb(Guid id) => $"/media/photos/{id:N}.thumb.jpg";
 }
 
 /// <summary>Status names in the API: snake_case English (<c>in_progress</c>); Indonesian labels are the UI's job.</summary>

@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
+using Ujar.Api.Live;
+using Ujar.Api.Photos;
+using Ujar.Api.Supports;
 using Ujar.Api.Boundaries;
 
 namespace Ujar.Api.Data;
@@ -13,6 +16,10 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<Opd> Opds => Set<Opd>();
     public DbSet<TicketCounter> TicketCounters => Set<TicketCounter>();
+    public DbSet<Photo> Photos => Set<Photo>();
+    public DbSet<Support> Supports => Set<Support>();
+    public DbSet<StatusChange> StatusChanges => Set<StatusChange>();
+    public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -36,6 +43,8 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
             e.Property(c => c.ReporterEmail).HasMaxLength(ComplaintRules.MaxContactLength);
             e.Property(c => c.IdempotencyKey).HasMaxLength(ComplaintRules.MaxIdempotencyKeyLength);
             e.HasIndex(c => c.IdempotencyKey).IsUnique();
+            e.Property(c => c.ReporterTokenHash).HasMaxLength(64);
+            e.Property(c => c.Version).IsRowVersion();
             // The map lists newest first inside a bbox; the id breaks ties for a stable cursor.
             e.HasIndex(c => new { c.CreatedAt, c.Id }).IsDescending();
             e.HasOne<Category>().WithMany().HasForeignKey(c => c.CategoryCode).OnDelete(DeleteBehavior.Restrict);
@@ -44,6 +53,40 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
         });
 
         model.Entity<TicketCounter>(e => e.HasKey(t => t.Year));
+
+        model.Entity<Photo>(e =>
+        {
+            e.Property(p => p.Kind).HasConversion<string>().HasMaxLength(10);
+            e.HasIndex(p => new { p.ComplaintId, p.CreatedAt });
+            e.HasOne<Complaint>().WithMany().HasForeignKey(p => p.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Support>(e =>
+        {
+            e.HasKey(s => new { s.ComplaintId, s.DeviceTokenHash });
+            e.Property(s => s.DeviceTokenHash).HasMaxLength(64);
+            e.HasOne<Complaint>().WithMany().HasForeignKey(s => s.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<StatusChange>(e =>
+        {
+            e.Property(s => s.From).HasConversion<string>().HasMaxLength(20);
+            e.Property(s => s.To).HasConversion<string>().HasMaxLength(20);
+            e.Property(s => s.Note).HasMaxLength(2000);
+            e.HasIndex(s => new { s.ComplaintId, s.At });
+            e.HasOne<Complaint>().WithMany().HasForeignKey(s => s.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<LiveEventRecord>(e =>
+        {
+            e.ToTable("live_events");
+            e.HasKey(l => l.Seq);
+            e.Property(l => l.Type).HasConversion<string>().HasMaxLength(20);
+            e.Property(l => l.Ticket).HasMaxLength(20);
+            e.Property(l => l.Category).HasMaxLength(40);
+            e.Property(l => l.Status).HasMaxLength(20);
+            e.Property(l => l.KecamatanCode).HasMaxLength(20);
+        });
 
         model.Entity<Boundary>(e =>
         {

@@ -34,7 +34,7 @@ public sealed class GenerationSwitchTests(FixtureCityApp fixture) : IClassFixtur
 
         // The old complaint is still shown with the names of the generation it was routed with.
         var oldView = await (await client.GetAsync($"/api/complaints/{oldTicket}")).ReadJsonAsync();
-        Assert.Equal("Kelurahan Tengah", oldView.GetProperty("kelurahan").GetProperty("name").GetString());
+        Assert.Equal("Kelurahan Tengah", oldView.GetProperty("complaint").GetProperty("kelurahan").GetProperty("name").GetString());
     }
 
     [Fact]

@@ -163,7 +163,11 @@ public sealed class FilingComplaintsTests(FixtureCityApp fixture) : IClassFixtur
         var post = await _client.PostRawJsonAsync("/api/complaints", Json.Complaint(0.065, 100.075, "parkir", "Parkir liar di trotoar"));
         var ticket = (await post.ReadJsonAsync()).GetProperty("ticket").GetString()!;
 
-        var view = await (await _client.GetAsync($"/api/complaints/{ticket.ToLowerInvariant()}")).ReadJsonAsync();
+        var detail = await (await _client.GetAsync($"/api/complaints/{ticket.ToLowerInvariant()}")).ReadJsonAsync();
+        var view = detail.GetProperty("complaint");
+        Assert.Equal(0, detail.GetProperty("photos").GetArrayLength());
+        Assert.Equal("received", detail.GetProperty("timeline")[0].GetProperty("to").GetString());
+        Assert.Equal(0, view.GetProperty("supportCount").GetInt32());
 
         Assert.Equal(ticket, view.GetProperty("ticket").GetString());
         Assert.Equal("Parkir liar di trotoar", view.GetProperty("description").GetString());
