@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Ujar.Api.Data;
+using Ujar.Api.Tests.Infrastructure;
+
+namespace Ujar.Api.Tests.Browser;
+
+/// <summary>
+/// A class fixture for browser tests: the service on a real Kestrel socket at 127.0.0.1 (a browser cannot reach
+/// TestServer), over its own database whose active boundaries are the fixture city, serving the built front end
+/// (web/dist) and keeping photos in a temporary folder.
+/// </summary>
+public sealed class BrowserCityApp : IAsyncLifetime
+{
+    private UjarApp _app = null!;
+    private WebApplicationFactory<Program> _served = null!;
+
+    private static readonly string WebRoot = Path.Combine(TestPaths.RepoRoot, "web", "dist");
+
+    public string MediaDir { get; } = Path.Combine(Path.GetTempPath(), $"ujar-media-{Guid.NewGuid():N}");
+    public Uri BaseUrl { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public IServiceProvider Services => _served.Services;
+
+    public async Task InitializeAsync()
+    {
+        RequireBuiltWebApp();
+        var connectionString = await TestPostGis.NewDatabaseAsync();
+        await TestBoundaries.LoadFixtureCityAsync(connectionString);
+        Directory.CreateDirectory(MediaDir);
+        _app = new UjarApp(connectionString);
+        _served = _app.WithWebHostBuilder(web => web
+            .UseSetting("Ujar:MediaPath", MediaDir)
+            .UseSetting("Ujar:WebRoot", WebRoot));
+        _served.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _served.StartServer();
+        var address = _served.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        BaseUrl = new Uri(address);
+        Http = new HttpClient { BaseAddress = BaseUrl };
+    }
+
+    public UjarDb NewDb() => _app.NewDb();
+
+    /// <summary>Files a complaint through the API, as another citizen would; returns the 201 body.</summary>
+    public async Task<JsonElement> FileAsync(double lat, double lon, string category, string description)
+    {
+        var response = await Http.PostRawJsonAsync("/api/complaints", Json.Complaint(lat, lon, category, description));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"filing failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string url)
+    {
+        var response = await Http.GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode, $"GET {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
+    }
+
+    /// <summary>tests/run.sh builds web/ before `dotnet test`; run alone, the tests say what is missing instead of skipping.</summary>
+    private static void RequireBuiltWebApp()
+    {
+        var index = Path.Combine(WebRoot, "index.html");
+        if (!File.Exists(index))
+            throw new InvalidOperationException($"{index} is missing: run `npm ci && npm run build` in web/ (tests/run.sh does) before the browser tests");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null) await _app.DisposeAsync(); // disposes the Kestrel-served factory derived from it
+        if (Directory.Exists(MediaDir)) Directory.Delete(MediaDir, recursive: true);
+    }
+}
