@@ -12,6 +12,7 @@ builder.Services.AddUjarDatabase();
 builder.Services.AddComplaintRouting();   // point → kelurahan/kecamatan, category → OPD, in memory
 builder.Services.AddComplaintIntake();    // group-committed inserts
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
+builder.Services.AddWebApp();             // the map's settings (tile server, start view)
 
 var app = builder.Build();
 app.UseUjarHttp();
@@ -21,6 +22,7 @@ app.MapRouting();
 app.MapComplaints();
 app.MapBoundaries();
 app.MapCategories();
+app.MapWebApp();          // the map front end from web/dist, GET /api/config
 
 return await command.RunAsync(app);
 

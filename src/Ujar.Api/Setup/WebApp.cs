@@ -1,0 +1,103 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace Ujar.Api.Setup;
+
+/// <summary>The map's settings, bound from <c>Ujar:Map</c>. The tile server is a deployment choice (a city may host
+/// its own or buy a commercial one), so it is configuration, not code.</summary>
+public sealed class MapConfig
+{
+    public const string Section = "Ujar:Map";
+    public const string OpenStreetMapTiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+    public const string OpenStreetMapAttribution = "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>";
+    private static readonly double[] TanjungpinangCenter = [0.92, 104.47];
+
+    public string TileUrl { get; set; } = OpenStreetMapTiles;
+    public string TileAttribution { get; set; } = OpenStreetMapAttribution;
+
+    /// <summary>[lat, lon]. Null means Tanjungpinang: an array default would be appended to, not replaced, by binding.</summary>
+    public double[]? Center { get; set; }
+
+    public int Zoom { get; set; } = 13;
+
+    public double[] CenterOrDefault => Center ?? TanjungpinangCenter;
+}
+
+/// <summary>
+/// The citizens' map (web/, built by Vite into web/dist) served from the API's own origin, and its settings at
+/// <c>GET /api/config</c>. Only the two pages of the app fall back to index.html, so an unknown API path stays a 404
+/// ProblemDetails instead of becoming an HTML page.
+/// </summary>
+public static class WebApp
+{
+    public sealed record MapSettings(string TileUrl, string TileAttribution, double[] Center, int Zoom);
+
+    public static IServiceCollection AddWebApp(this IServiceCollection services)
+    {
+        services.AddOptions<MapConfig>().BindConfiguration(MapConfig.Section)
+            .Validate(m => !string.IsNullOrWhiteSpace(m.TileUrl), "Ujar:Map:TileUrl must not be empty")
+            .Validate(m => m.CenterOrDefault is [>= -90 and <= 90, >= -180 and <= 180], "Ujar:Map:Center must be [lat, lon]")
+            .Validate(m => m.Zoom is >= 1 and <= 19, "Ujar:Map:Zoom must be between 1 and 19")
+            .ValidateOnStart();
+        return services;
+    }
+
+    public static WebApplication MapWebApp(this WebApplication app)
+    {
+        var webRoot = LocateWebRoot(app.Configuration);
+        if (webRoot is not null)
+        {
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = new PhysicalFileProvider(webRoot),
+                OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
+                    context.Context.Request.Path.StartsWithSegments("/assets")
+                        // Vite puts a content hash in every name under assets/: a changed file is a new URL.
+                        ? "public, max-age=31536000, immutable"
+                        : "no-cache",
+            });
+        }
+
+        app.MapGet("/api/config", (IOptions<MapConfig> options) =>
+            {
+                var map = options.Value;
+                return TypedResults.Ok(new MapSettings(map.TileUrl, map.TileAttribution, map.CenterOrDefault, map.Zoom));
+            })
+            .WithTags("Setup").WithSummary("Map settings for the front end: tile server, attribution, start view");
+
+        var page = (HttpContext context) => AppPage(context, webRoot);
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
+        app.MapMethods("/lacak/{ticket}", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
+        return app;
+    }
+
+    private static IResult AppPage(HttpContext context, string? webRoot)
+    {
+        var index = webRoot is null ? null : Path.Combine(webRoot, "index.html");
+        if (index is null || !File.Exists(index))
+            return Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, "web_not_built",
+                new Bilingual("Peta belum dibangun", "The map has not been built"),
+                new Bilingual("Jalankan `npm ci && npm run build` di folder web/ (src/run.sh melakukannya), lalu muat ulang. API tetap tersedia di /api.",
+                    "Run `npm ci && npm run build` in web/ (src/run.sh does it), then reload. The API is available under /api meanwhile.")));
+        // index.html names the hashed assets of the current build, so it must be revalidated on every load.
+        context.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.PhysicalFile(index, "text/html; charset=utf-8", lastModified: File.GetLastWriteTimeUtc(index));
+    }
+
+    /// <summary><c>Ujar:WebRoot</c> when set; else the nearest web/dist above the working or application folder
+    /// (/app/web/dist in the Docker image); null when the front end has not been built.</summary>
+    public static string? LocateWebRoot(IConfiguration configuration)
+    {
+        if (configuration["Ujar:WebRoot"] is { Length: > 0 } configured)
+            return Directory.Exists(configured) ? Path.GetFullPath(configured) : null;
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "web", "dist");
+                if (File.Exists(Path.Combine(candidate, "index.html"))) return candidate;
+            }
+        }
+        return null;
+    }
+}

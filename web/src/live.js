@@ -1,0 +1,194 @@
+// The live feed: SignalR hub /hubs/live, client method `event` receiving {seq, type, ticket, category, status,
+// supportCount, lat, lon, kecamatan, at}. The server numbers events in commit order, so one number (the last seq
+// seen) is all a client needs to ask GET /api/events?after= for what it missed while away.
+//
+// On every (re)connect and area change: first subscribe (WatchArea / WatchTicket), then catch up from the last seq.
+// Subscribing first means nothing falls between the catch-up and the live stream; events that arrive during the
+// catch-up wait in a buffer, and seq order drops the ones seen twice.
+
+import { HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import { getJson, query } from './api.js';
+import { debounce } from './dom.js';
+import { t } from './i18n.js';
+import { bboxOf } from './map.js';
+
+const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10000, 20000, 30000];
+const retryDelay = (attempt) => RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
+// A client away so long that it missed more than this reloads its layers instead of replaying events.
+const CATCH_UP_LIMIT = 500;
+// The watched area reaches a little past the screen, as the complaint layer's data does.
+const AREA_PAD = 0.2;
+
+export class LiveConnection {
+  constructor(indicator) {
+    this._indicator = indicator;
+    this._listeners = new Set();
+    this._resyncListeners = new Set();
+    this._tickets = new Set();
+    this._area = null;
+    this._lastSeq = null;
+    this._buffer = null;
+    this._queue = Promise.resolve();
+    this._stopped = true;
+    this._connection = new HubConnectionBuilder()
+      .withUrl('/hubs/live')
+      // Never give up: a phone that loses signal for an hour should still come back on its own.
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount + 1) })
+      .configureLogging(LogLevel.Warning)
+      .build();
+    this._connection.on('event', (event) => this._receive(event));
+    this._connection.onreconnecting(() => this._setState('reconnecting'));
+    this._connection.onreconnected(() => this._subscribeAll());
+    // Closed for good (the server refused a reconnect, or it ran out): start again unless we stopped.
+    this._connection.onclose(() => {
+      if (this._stopped) return;
+      this._setState('reconnecting');
+      this._retryLater(1);
+    });
+  }
+
+  start() {
+    this._stopped = false;
+    this._connect(0);
+  }
+
+  async stop() {
+    this._stopped = true;
+    clearTimeout(this._retryTimer);
+    await this._connection.stop();
+    this._setState('disconnected');
+  }
+
+  /** Calls listener with every new event, in seq order; returns the unsubscribe function. */
+  subscribe(listener) {
+    this._listeners.add(listener);
+    return () => this._listeners.delete(listener);
+  }
+
+  /** Calls listener when events were missed beyond catching up: reload from the API. Returns the unsubscribe function. */
+  onResync(listener) {
+    this._resyncListeners.add(listener);
+    return () => this._resyncListeners.delete(listener);
+  }
+
+  /** Watches the map's area, following it as it moves (debounced); returns the function that stops following. */
+  followMap(map) {
+    const update = debounce(() => this._watchArea(bboxOf(map, AREA_PAD)), 300);
+    this._area = bboxOf(map, AREA_PAD);
+    if (this._isConnected()) this._watchArea(this._area);
+    map.on('moveend', update);
+    return () => {
+      map.off('moveend', update);
+      update.cancel();
+    };
+  }
+
+  watchTicket(ticket) {
+    this._tickets.add(ticket);
+    if (this._isConnected()) this._enqueueSync({ area: null, tickets: [ticket] });
+  }
+
+  unwatchTicket(ticket) {
+    this._tickets.delete(ticket);
+    if (this._isConnected()) this._connection.invoke('UnwatchTicket', ticket).catch(() => {});
+  }
+
+  _isConnected() {
+    return this._connection.state === HubConnectionState.Connected;
+  }
+
+  async _connect(attempt) {
+    if (this._stopped) return;
+    try {
+      await this._connection.start();
+    } catch {
+      this._setState('reconnecting');
+      this._retryLater(attempt + 1);
+      return;
+    }
+    await this._subscribeAll();
+  }
+
+  _retryLater(attempt) {
+    clearTimeout(this._retryTimer);
+    this._retryTimer = setTimeout(() => this._connect(attempt), retryDelay(attempt));
+  }
+
+  _watchArea(area) {
+    this._area = area;
+    if (this._isConnected()) this._enqueueSync({ area, tickets: [] });
+  }
+
+  // "Connected" only once the subscriptions are in place: from then on no event for this view is missed.
+  async _subscribeAll() {
+    try {
+      await this._enqueueSync({ area: this._area, tickets: [...this._tickets] });
+      if (this._isConnected()) this._setState('connected');
+    } catch {
+      // The connection dropped while subscribing; onreconnecting / onclose take it from here.
+    }
+  }
+
+  // One sync at a time, so two area changes cannot interleave their buffers and catch-ups.
+  _enqueueSync(subscriptions) {
+    const run = this._queue.then(() => this._sync(subscriptions));
+    this._queue = run.catch(() => {});
+    return run;
+  }
+
+  async _sync({ area, tickets }) {
+    this._buffer = [];
+    try {
+      const watches = [];
+      if (area) watches.push(this._connection.invoke('WatchArea', ...area));
+      for (const ticket of tickets) watches.push(this._connection.invoke('WatchTicket', ticket));
+      const answers = await Promise.all(watches);
+      const serverLastSeq = Math.max(0, ...answers.map((answer) => answer?.lastSeq ?? 0));
+      // The first time, the layers have just loaded the current state: nothing to replay.
+      if (this._lastSeq === null) this._lastSeq = serverLastSeq;
+      else if (serverLastSeq > this._lastSeq) await this._catchUp(area, tickets, serverLastSeq);
+    } finally {
+      const buffered = this._buffer;
+      this._buffer = null;
+      for (const event of buffered) this._deliver(event);
+    }
+  }
+
+  async _catchUp(area, tickets, serverLastSeq) {
+    const after = this._lastSeq;
+    const requests = [];
+    if (area) requests.push(getJson(`/api/events${query({ after, bbox: area.join(','), limit: CATCH_UP_LIMIT })}`));
+    for (const ticket of tickets) requests.push(getJson(`/api/events${query({ after, ticket, limit: CATCH_UP_LIMIT })}`));
+    let pages;
+    try {
+      pages = await Promise.all(requests);
+    } catch {
+      pages = null;
+    }
+    if (!pages || pages.some((page) => page.events.length >= CATCH_UP_LIMIT)) {
+      this._lastSeq = Math.max(this._lastSeq, serverLastSeq);
+      for (const listener of this._resyncListeners) listener();
+      return;
+    }
+    const missed = pages.flatMap((page) => page.events).sort((a, b) => a.seq - b.seq);
+    for (const event of missed) this._deliver(event);
+  }
+
+  _receive(event) {
+    if (this._buffer) this._buffer.push(event);
+    else this._deliver(event);
+  }
+
+  _deliver(event) {
+    if (this._lastSeq !== null && event.seq <= this._lastSeq) return;
+    this._lastSeq = event.seq;
+    for (const listener of this._listeners) listener(event);
+  }
+
+  _setState(state) {
+    this._indicator.dataset.state = state;
+    const label = this._indicator.querySelector('.live-label');
+    label.dataset.i18n = `live.${state}`;
+    label.textContent = t(`live.${state}`);
+  }
+}

@@ -1,0 +1,29 @@
+// Entry point: the shared header (live indicator, language toggle), then the page the URL names.
+//   /                 → pages/map.js
+//   /lacak/{ticket}   → pages/track.js
+
+import 'leaflet/dist/leaflet.css';
+import './styles.css';
+import { describeProblem } from './api.js';
+import { h } from './dom.js';
+import { bindLangToggle, translate } from './i18n.js';
+import { LiveConnection } from './live.js';
+import { mountMapPage } from './pages/map.js';
+import { TrackPage } from './pages/track.js';
+
+const root = document.getElementById('app');
+translate();
+bindLangToggle(document.getElementById('btn-lang'));
+const live = new LiveConnection(document.getElementById('live-status'));
+
+const tracked = location.pathname.match(/^\/lacak\/([^/]+)\/?$/);
+const page = tracked
+  ? new TrackPage(root, decodeURIComponent(tracked[1]), live).add()
+  : mountMapPage(root, live);
+
+page.then(() => live.start(), (error) => {
+  // Without /api/config or the categories there is no page to show: say so in the reader's language.
+  const { title, detail } = error.problem ? describeProblem(error.problem) : { title: String(error) };
+  root.replaceChildren(h('div', { class: 'page-error', role: 'alert' }, h('strong', {}, title), detail ? h('p', {}, detail) : null));
+  throw error;
+});

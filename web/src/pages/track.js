@@ -1,0 +1,150 @@
+// Page `/lacak/{ticket}`: where a complaint stands. It watches its ticket on the live hub, so a status change or a
+// new supporter shows without reloading. The browser that filed the complaint holds its reporter token and may add
+// photos here.
+
+import L from 'leaflet';
+import { ApiError, getJson, postForm, showProblem } from '../api.js';
+import { categoryByCode, categoryIcon, loadCategories } from '../categories.js';
+import { fromTemplate, h, listen, svg } from '../dom.js';
+import { categoryName, formatDateTime, onLangChange, statusLabel, t, translate } from '../i18n.js';
+import { BoundariesLayer } from '../layers/boundaries.js';
+import { createMap } from '../map.js';
+import { reporterToken } from '../tokens.js';
+
+const TRACK_ZOOM = 17;
+
+export class TrackPage {
+  constructor(root, ticket, live) {
+    this._root = root;
+    this._ticket = ticket.trim().toUpperCase();
+    this._live = live;
+    this._el = (id) => root.querySelector(`#${id}`);
+    this._detail = null;
+    this._problem = null;
+  }
+
+  async add() {
+    this._root.replaceChildren(fromTemplate('page-track'));
+    translate(this._root);
+    this._el('track-ticket').textContent = this._ticket;
+    document.title = `${this._ticket} · Ujar`;
+    this._config = getJson('/api/config');
+    this._unsubscribe = [
+      this._live.subscribe((event) => this._applyEvent(event)),
+      this._live.onResync(() => this._load()),
+      onLangChange(() => this._render()),
+      listen(this._el('track-add-photos'), 'change', () => this._addPhotos()),
+    ];
+    this._live.watchTicket(this._ticket);
+    await Promise.all([loadCategories().catch(() => []), this._load()]);
+  }
+
+  remove() {
+    for (const unsubscribe of this._unsubscribe) unsubscribe();
+    this._live.unwatchTicket(this._ticket);
+    this._map?.remove();
+    this._root.replaceChildren();
+  }
+
+  async _load() {
+    try {
+      this._detail = await getJson(`/api/complaints/${encodeURIComponent(this._ticket)}`);
+      this._problem = null;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      this._problem = error.problem;
+    }
+    this._render();
+    if (this._detail) await this._showMap();
+  }
+
+  _applyEvent(event) {
+    if (event.ticket !== this._ticket || !this._detail) return;
+    if (event.type === 'support_changed') {
+      this._detail.complaint.supportCount = event.supportCount;
+      this._render();
+    } else {
+      // A status change brings a timeline step with its note, which the event does not carry.
+      this._load();
+    }
+  }
+
+  _render() {
+    const error = this._el('track-error');
+    if (this._problem) showProblem(error, this._problem);
+    else error.hidden = true;
+    this._el('track-body').hidden = !this._detail;
+    if (!this._detail) return;
+
+    const { complaint, photos, timeline } = this._detail;
+    const status = this._el('track-status');
+    status.textContent = statusLabel(complaint.status);
+    status.dataset.status = complaint.status;
+    if (this._marker) this._marker.getElement().dataset.status = complaint.status;
+    this._el('track-description').textContent = complaint.description;
+    const category = categoryByCode(complaint.category);
+    this._el('track-category').replaceChildren(
+      h('span', { class: 'category-icon' }, svg(categoryIcon(complaint.category))), categoryName(category) || complaint.category);
+    this._el('track-kelurahan').textContent = complaint.kelurahan.name ?? complaint.kelurahan.code;
+    this._el('track-kecamatan').textContent = complaint.kecamatan.name ?? complaint.kecamatan.code;
+    this._el('track-opd').textContent = complaint.opd.name ?? complaint.opd.code;
+    this._el('track-filed').textContent = formatDateTime(complaint.createdAt);
+    this._el('track-support').textContent = String(complaint.supportCount);
+    const snapped = this._el('track-snapped');
+    snapped.hidden = !complaint.snapped;
+    snapped.textContent = complaint.snapped ? t('track.snapped', { m: `${Math.round(complaint.snappedMeters)} m` }) : '';
+
+    this._el('track-photos').replaceChildren(...(photos.length
+      ? photos.map((photo) => h('a', { href: photo.url, class: 'track-photo' },
+        h('img', { src: photo.thumbUrl, alt: t('track.photoAlt', { ticket: complaint.ticket }), width: photo.width, height: photo.height, loading: 'lazy' })))
+      : [h('p', { class: 'hint' }, t('track.noPhotos'))]));
+    this._el('track-add-photos-box').hidden = !reporterToken(complaint.ticket);
+
+    this._el('timeline').replaceChildren(...timeline.map((step) =>
+      h('li', { class: 'timeline-step', 'data-status': step.to },
+        h('span', { class: 'status-badge', 'data-status': step.to }, statusLabel(step.to)),
+        h('time', { datetime: step.at }, formatDateTime(step.at)),
+        step.note ? h('p', { class: 'timeline-note' }, step.note) : null)));
+  }
+
+  async _showMap() {
+    if (this._map) return;
+    const { lat, lon, ticket, status, category } = this._detail.complaint;
+    let config;
+    try {
+      config = await this._config;
+    } catch {
+      return; // the facts above are the page; the map only illustrates them
+    }
+    this._map = createMap(this._el('track-map'), config, { center: [lat, lon], zoom: TRACK_ZOOM });
+    new BoundariesLayer().addTo(this._map);
+    const icon = L.divIcon({ className: 'ujar-marker', html: categoryIcon(category), iconSize: [30, 30] });
+    const marker = L.marker([lat, lon], { icon, keyboard: false, interactive: false }).addTo(this._map);
+    Object.assign(marker.getElement().dataset, { ticket, status, category });
+    this._marker = marker;
+  }
+
+  async _addPhotos() {
+    const input = this._el('track-add-photos');
+    const progress = this._el('track-photo-status');
+    const error = this._el('track-photo-error');
+    if (!input.files.length) return;
+    const form = new FormData();
+    for (const file of input.files) form.append('photos', file, file.name);
+    error.hidden = true;
+    progress.hidden = false;
+    input.disabled = true;
+    try {
+      await postForm(`/api/complaints/${encodeURIComponent(this._ticket)}/photos`, form,
+        { headers: { 'X-Reporter-Token': reporterToken(this._ticket) } });
+    } catch (failure) {
+      if (!(failure instanceof ApiError)) throw failure;
+      showProblem(error, failure.problem);
+    } finally {
+      progress.hidden = true;
+      input.disabled = false;
+      input.value = '';
+    }
+    await this._load();
+  }
+}
