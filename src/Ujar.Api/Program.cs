@@ -1,6 +1,7 @@
 using Ujar.Api.Boundaries;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
+using Ujar.Api.Live;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(command.HostArgs);
 builder.Services.AddUjarDatabase();
 builder.Services.AddComplaintRouting();   // point → kelurahan/kecamatan, category → OPD, in memory
 builder.Services.AddComplaintIntake();    // group-committed inserts
+builder.Services.AddLiveEvents();         // SignalR hub + in-order broadcaster of the live event log
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
 
@@ -20,6 +22,7 @@ app.UseUjarHttp();
 app.MapHealth();
 app.MapRouting();
 app.MapComplaints();
+app.MapLive();            // /hubs/live and GET /api/events
 app.MapBoundaries();
 app.MapCategories();
 app.MapWebApp();          // the map front end from web/dist, GET /api/config

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.IO.Converters;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Live;
 using Ujar.Api.Routing;
 
 namespace Ujar.Api.Setup;
@@ -36,6 +37,15 @@ public static class UjarSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ComplaintWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ComplaintWriter>());
+        return services;
+    }
+
+    /// <summary>The live map: SignalR (camelCase JSON, like the HTTP API) and the broadcaster that feeds it in sequence order.</summary>
+    public static IServiceCollection AddLiveEvents(this IServiceCollection services)
+    {
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        services.AddSingleton<LiveBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
         return services;
     }
 

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Ujar.Api.Complaints;
+using Ujar.Api.Data;
+using Ujar.Api.Setup;
+
+namespace Ujar.Api.Live;
+
+public static class LiveApi
+{
+    public const int DefaultEventPage = 500;
+    public const int MaxEventPage = 2000;
+
+    public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<LiveHub>("/hubs/live");
+        app.MapGet("/api/events", ListEvents).WithTags("Live").ProducesProblem(422);
+        return app;
+    }
+
+    /// <param name="Events">Oldest first.</param>
+    /// <param name="LastSeq">Where the next call continues (<c>after=lastSeq</c>): the last event returned when the page
+    /// is full, else the newest sequence in the log, so filtered-out and rolled-back sequences are not asked for again.</param>
+    public sealed record EventPage(IReadOnlyList<LiveEventDto> Events, long LastSeq);
+
+    /// <summary>The catch-up for a client that was away: every event after <c>after</c>, in sequence order.</summary>
+    private static async Task<IResult> ListEvents(UjarDb db, CancellationToken ct,
+        string? after = null, string? bbox = null, string? ticket = null, string? limit = null)
+    {
+        var errors = new Dictionary<string, Bilingual>();
+        long afterSeq = 0;
+        if (!string.IsNullOrWhiteSpace(after) && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out afterSeq))
+            errors["after"] = new("after harus berupa bilangan bulat ≥ 0", "after must be a whole number ≥ 0");
+        var pageSize = DefaultEventPage;
+        if (!string.IsNullOrWhiteSpace(limit) &&
+            (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > MaxEventPage))
+            errors["limit"] = new($"limit harus 1–{MaxEventPage}", $"limit must be 1–{MaxEventPage}");
+        ticket = ticket?.Trim().ToUpperInvariant();
+        if (ticket is { Length: > 20 }) errors["ticket"] = new("nomor tiket tidak valid", "invalid ticket number");
+        if (errors.Count > 0) return Problems.Validation(errors);
+        var area = ComplaintFilter.Parse(bbox, null, null, null, null, null, null);
+        if (area.Problem is not null) return area.Problem;
+
+        // Bounding the page by the newest sequence first keeps lastSeq honest: commits happen in sequence order, so
+        // nothing at or below it can still appear later.
+        var newest = await LiveEvents.LastSeqAsync(db, ct);
+        var query = db.LiveEvents.AsNoTracking().Where(e => e.Seq > afterSeq && e.Seq <= newest);
+        if (!string.IsNullOrEmpty(ticket)) query = query.Where(e => e.Ticket == ticket);
+        if (area.Box?.EnvelopeInternal is { } box)
+            query = query.Where(e => e.Lon >= box.MinX && e.Lon <= box.MaxX && e.Lat >= box.MinY && e.Lat <= box.MaxY);
+        var events = await query.OrderBy(e => e.Seq).Take(pageSize).ToListAsync(ct);
+        var lastSeq = events.Count == pageSize ? events[^1].Seq : Math.Max(newest, afterSeq);
+        return TypedResults.Ok(new EventPage(events.Select(LiveEventDto.From).ToList(), lastSeq));
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Ujar.Api.Data;
+
+namespace Ujar.Api.Live;
+
+/// <summary>
+/// The live map's hub (<c>/hubs/live</c>). A client says what it looks at and then receives <c>event</c> calls:
+/// <list type="bullet">
+/// <item><c>WatchArea(minLon, minLat, maxLon, maxLat)</c>: the map's view; replaces the previous view.</item>
+/// <item><c>WatchTicket(ticket)</c> / <c>UnwatchTicket(ticket)</c>: one complaint's tracking page.</item>
+/// </list>
+/// Both watch methods return <c>{lastSeq}</c> only after the group joins are done. With a Redis backplane a join is
+/// complete only when the server has subscribed the group's channel, so an event sent before that would be lost:
+/// a client must await the call before it relies on delivery, and then ask <c>GET /api/events?after=</c> for
+/// anything between the sequence it last saw and <c>lastSeq</c>. Every event with a higher sequence reaches it. A
+/// connection in several matching groups (its area and its ticket) gets such an event once per group: drop repeats by
+/// <c>seq</c>.
+/// </summary>
+public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory) : Hub<ILiveClient>
+{
+    private const string AreaGroupsKey = "areaGroups";
+
+    public async Task<WatchResult> WatchArea(double minLon, double minLat, double maxLon, double maxLat)
+    {
+        if (!new[] { minLon, minLat, maxLon, maxLat }.All(double.IsFinite) || minLon > maxLon || minLat > maxLat
+            || minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90)
+            throw new HubException("Area tidak valid: minLon, minLat, maxLon, maxLat dalam derajat, min ≤ max / "
+                + "Invalid area: minLon, minLat, maxLon, maxLat in degrees, min ≤ max");
+
+        var wanted = LiveGroups.ForArea(minLon, minLat, maxLon, maxLat);
+        var joined = Context.Items.TryGetValue(AreaGroupsKey, out var held) ? (HashSet<string>)held! : [];
+        await Task.WhenAll(joined.Except(wanted).Select(g => Groups.RemoveFromGroupAsync(Context.ConnectionId, g))
+            .Concat(wanted.Except(joined).Select(g => Groups.AddToGroupAsync(Context.ConnectionId, g))));
+        Context.Items[AreaGroupsKey] = wanted;
+        return await LastSeqAsync();
+    }
+
+    public async Task<WatchResult> WatchTicket(string ticket)
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Ticket(CheckTicket(ticket)));
+        return await LastSeqAsync();
+    }
+
+    public Task UnwatchTicket(string ticket) =>
+        Groups.RemoveFromGroupAsync(Context.ConnectionId, LiveGroups.Ticket(CheckTicket(ticket)));
+
+    private static string CheckTicket(string? ticket) =>
+        ticket is { Length: > 0 and <= 20 } && !ticket.Any(char.IsControl)
+            ? ticket.Trim().ToUpperInvariant()
+            : throw new HubException("Nomor tiket tidak valid / Invalid ticket number");
+
+    // Read after the joins: any event committed later than this has a higher sequence and reaches the groups joined.
+    private async Task<WatchResult> LastSeqAsync()
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(Context.ConnectionAborted);
+        return new WatchResult(await LiveEvents.LastSeqAsync(db, Context.ConnectionAborted));
+    }
+}
+
+/// <summary>
+/// Group names. The city is cut into cells of 0.01° (about 1.1 km); an event goes to its cell's group, to the
+/// <c>city</c> group (views too large to list their cells) and to its ticket's group.
+/// </summary>
+public static class LiveGroups
+{
+    public const double CellDegrees = 0.01;
+    /// <summary>Past this many cells a view joins <c>city</c>: at zoom 12 the whole city is about 25 × 20 cells.</summary>
+    public const int MaxCellsPerView = 400;
+    public const string City = "city";
+
+    public static string Ticket(string ticket) => $"t:{ticket}";
+
+    public static IReadOnlyList<string> For(LiveEventRecord record) => [Cell(CellIndex(record.Lon), CellIndex(record.Lat)), City, Ticket(record.Ticket)];
+
+    public static HashSet<string> ForArea(double minLon, double minLat, double maxLon, double maxLat)
+    {
+        long x0 = CellIndex(minLon), x1 = CellIndex(maxLon), y0 = CellIndex(minLat), y1 = CellIndex(maxLat);
+        if ((x1 - x0 + 1) * (y1 - y0 + 1) > MaxCellsPerView) return [City];
+        var cells = new HashSet<string>();
+        for (var x = x0; x <= x1; x++)
+            for (var y = y0; y <= y1; y++)
+                cells.Add(Cell(x, y));
+        return cells;
+    }
+
+    private static long CellIndex(double degrees) => (long)Math.Floor(degrees / CellDegrees);
+
+    private static string Cell(long x, long y) => string.Create(CultureInfo.InvariantCulture, $"c:{x}:{y}");
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Ujar.Api.Complaints;
+using Ujar.Api.Live;
+using Ujar.Api.Tests.Infrastructure;
+
+namespace Ujar.Api.Tests.Live;
+
+/// <summary>A real SignalR client on /hubs/live, over WebSockets through the test server, that keeps what it receives.</summary>
+public sealed class LiveTestClient : IAsyncDisposable
+{
+    // Long enough for a loaded CI machine and the broadcaster's one-second wait behind a hole; only a failing test waits it out.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private readonly Channel<LiveEventDto> _received = Channel.CreateUnbounded<LiveEventDto>();
+
+    public HubConnection Connection { get; }
+
+    private LiveTestClient(UjarApp app)
+    {
+        Connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/live"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.WebSocketFactory = async (context, ct) => await app.Server.CreateWebSocketClient().ConnectAsync(context.Uri, ct);
+            })
+            .Build();
+        Connection.On<LiveEventDto>("event", e => _received.Writer.TryWrite(e));
+    }
+
+    public static async Task<LiveTestClient> ConnectAsync(UjarApp app)
+    {
+        var client = new LiveTestClient(app);
+        await client.Connection.StartAsync();
+        return client;
+    }
+
+    public Task<WatchResult> WatchAreaAsync(double minLon, double minLat, double maxLon, double maxLat) =>
+        Connection.InvokeAsync<WatchResult>("WatchArea", minLon, minLat, maxLon, maxLat);
+
+    public Task<WatchResult> WatchTicketAsync(string ticket) => Connection.InvokeAsync<WatchResult>("WatchTicket", ticket);
+
+    /// <summary>The next event received with a sequence above <paramref name="after"/>; fails the test if none comes.
+    /// An event committed before a watch began may still be on its way when the watch completes: pass the watch's
+    /// lastSeq to look past it.</summary>
+    public async Task<LiveEventDto> NextAsync(long after = 0)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        try
+        {
+            while (true)
+            {
+                var next = await _received.Reader.ReadAsync(timeout.Token);
+                if (next.Seq > after) return next;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException("No live event arrived");
+        }
+    }
+
+    /// <summary>Events received so far and not yet read.</summary>
+    public List<LiveEventDto> Drain()
+    {
+        var list = new List<LiveEventDto>();
+        while (_received.Reader.TryRead(out var e)) list.Add(e);
+        return list;
+    }
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
+
+/// <summary>Shortcuts the live tests share: filing through the real HTTP API and changing a status as staff will.</summary>
+public static class LiveTestActions
+{
+    public static async Task<string> FileAsync(this HttpClient client, double lat, double lon, string category = "sampah", string description = "Sampah menumpuk")
+    {
+        var response = await client.PostRawJsonAsync("/api/complaints", Json.Complaint(lat, lon, category, description));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync()).GetProperty("ticket").GetString()!;
+    }
+
+    public static async Task<ComplaintStatusChanges.Outcome> ChangeStatusAsync(this UjarApp app, string ticket, ComplaintStatus to, string? note = null)
+    {
+        await using var db = app.NewDb();
+        return await ComplaintStatusChanges.ChangeAsync(db, app.Services.GetRequiredService<LiveBroadcaster>(), ticket, to, note, CancellationToken.None);
+    }
+}
