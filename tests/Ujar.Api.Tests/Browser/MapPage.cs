@@ -13,10 +13,11 @@ public static class MapPage
 
     public static string ScreenshotDir { get; } = Path.Combine(TestPaths.RepoRoot, "tests", "artifacts", "screenshots");
 
-    /// <summary>Opens the map on the fixture city and waits until the first data for the view is drawn.</summary>
-    public static async Task OpenFixtureCityAsync(IPage page, string? extraQuery = null)
+    /// <summary>Opens the map on the fixture city (or on <paramref name="view"/>, in the same URL form) and waits
+    /// until the first data for the view is drawn.</summary>
+    public static async Task OpenFixtureCityAsync(IPage page, string? extraQuery = null, string view = FixtureCityView)
     {
-        await page.GotoAsync("/?" + FixtureCityView + (extraQuery is null ? "" : "&" + extraQuery));
+        await page.GotoAsync("/?" + view + (extraQuery is null ? "" : "&" + extraQuery));
         await WaitForMapReadyAsync(page);
     }
 
@@ -29,6 +30,24 @@ public static class MapPage
     /// <summary>Waits for a complete redraw after <paramref name="before"/> (the contract's renderCount).</summary>
     public static Task WaitForRedrawAfterAsync(IPage page, int before) =>
         page.WaitForFunctionAsync("n => Number(document.body.dataset.renderCount ?? 0) > n", before);
+
+    /// <summary>How many complaints the map shows: one per single marker plus the count written on each cluster.</summary>
+    private const string ComplaintsShown = """
+        () => document.querySelectorAll('.ujar-marker').length
+          + [...document.querySelectorAll('.ujar-cluster')].reduce((sum, el) => sum + (parseInt(el.textContent.replace(/\D/g, ''), 10) || 0), 0)
+        """;
+
+    public static Task<int> ComplaintsShownAsync(IPage page) => page.EvaluateAsync<int>(ComplaintsShown);
+
+    public static Task WaitForComplaintsShownAsync(IPage page, int count, float timeoutMs) =>
+        page.WaitForFunctionAsync($"n => ({ComplaintsShown})() === n", count, new PageWaitForFunctionOptions { Timeout = timeoutMs });
+
+    public static async Task AssertNoHorizontalScrollAsync(IPage page)
+    {
+        var (scrollWidth, viewportWidth) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"),
+            await page.EvaluateAsync<int>("() => window.innerWidth"));
+        Assert.True(scrollWidth <= viewportWidth, $"the page is {scrollWidth} px wide in a {viewportWidth} px viewport: it scrolls sideways");
+    }
 
     /// <summary>
     /// Clicks the map where (<paramref name="lat"/>, <paramref name="lon"/>) is drawn. The map's centre and zoom are
@@ -68,11 +87,20 @@ public static class MapPage
         await Expect(page.Locator(".ujar-pin")).ToBeVisibleAsync();
     }
 
+    /// <summary>Opens the report panel and places the pin with "Lokasi saya" (the context's geolocation): no click on
+    /// the map, so markers already drawn at that spot cannot catch it.</summary>
+    public static async Task PinMyLocationAsync(IPage page)
+    {
+        if (!await page.Locator("#report-panel").IsVisibleAsync()) await page.Locator("#btn-report").ClickAsync();
+        await page.Locator("#btn-locate").ClickAsync();
+        await Expect(page.Locator(".ujar-pin")).ToBeVisibleAsync();
+    }
+
     /// <summary>Saves a screenshot of a main screen to tests/artifacts/screenshots/ (for people, not for assertions).</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = false)
     {
         Directory.CreateDirectory(ScreenshotDir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = fullPage });
     }
 
     /// <summary>A small photo drawn by the browser's own canvas (so no binary file is checked in): JPEG or PNG bytes.</summary>
