@@ -1,7 +1,9 @@
 using Ujar.Api.Boundaries;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
+using Ujar.Api.Demo;
 using Ujar.Api.Live;
+using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 
@@ -12,9 +14,11 @@ var builder = WebApplication.CreateBuilder(command.HostArgs);
 builder.Services.AddUjarDatabase();
 builder.Services.AddComplaintRouting();   // point → kelurahan/kecamatan, category → OPD, in memory
 builder.Services.AddComplaintIntake();    // group-committed inserts
+builder.Services.AddPhotos();             // re-encoded JPEGs (no EXIF) in the media folder
 builder.Services.AddLiveEvents();         // SignalR hub + in-order broadcaster of the live event log
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
+if (command.DemoLive) builder.Services.AddHostedService<DemoLive>();  // serve --demo-live: a plausible complaint every few seconds
 
 var app = builder.Build();
 app.UseUjarHttp();
@@ -22,6 +26,7 @@ app.UseUjarHttp();
 app.MapHealth();
 app.MapRouting();
 app.MapComplaints();
+app.MapPhotos();          // photos added later by the reporter; /media/photos/…
 app.MapLive();            // /hubs/live and GET /api/events
 app.MapBoundaries();
 app.MapCategories();

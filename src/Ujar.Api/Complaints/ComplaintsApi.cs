@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Data;
+using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 
@@ -19,9 +20,9 @@ public static class ComplaintsApi
     {
         var api = app.MapGroup("/api/complaints").WithTags("Complaints");
         api.MapPost("/", FileComplaint)
-            .Accepts<ComplaintRequestDoc>("application/json")
+            .Accepts<ComplaintRequestDoc>("application/json", "multipart/form-data")
             .Produces<FiledComplaint>(StatusCodes.Status201Created)
-            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
         api.MapGet("/{ticket}", GetComplaint);
         api.MapGet("/", ListComplaints);
         return app;
@@ -32,13 +33,31 @@ public static class ComplaintsApi
     public sealed record ContactDoc(string? Name, string? Phone, string? Email);
 
     public sealed record FiledComplaint(long Id, string Ticket, string Status, string Category,
-        CodeName Kelurahan, CodeName Kecamatan, CodeName Opd, bool Snapped, double SnappedMeters, DateTimeOffset CreatedAt);
+        CodeName Kelurahan, CodeName Kecamatan, CodeName Opd, bool Snapped, double SnappedMeters, DateTimeOffset CreatedAt,
+        string? ReporterToken, IReadOnlyList<PhotoView> Photos);
 
-    private static async Task<IResult> FileComplaint(HttpRequest request, ComplaintRouter router, ComplaintWriter writer, UjarDb db, CancellationToken ct)
+    /// <summary>JSON, or multipart/form-data with the JSON in part <c>complaint</c> and up to three <c>photos</c>.</summary>
+    private static async Task<IResult> FileComplaint(HttpRequest request, ComplaintRouter router, ComplaintWriter writer, PhotoStore photoStore,
+        UjarDb db, CancellationToken ct)
     {
-        if (request.ContentLength > ComplaintRules.MaxBodyBytes) return Problems.TooLarge(ComplaintRules.MaxBodyBytes);
-        var body = await BodyReader.ReadAtMostAsync(request, ComplaintRules.MaxBodyBytes, ct);
-        if (body is null) return Problems.TooLarge(ComplaintRules.MaxBodyBytes);
+        byte[]? body;
+        IReadOnlyList<ProcessedPhoto> photos = [];
+        if (PhotoForm.IsMultipart(request))
+        {
+            // Every photo is decoded and re-encoded here, before anything is stored: one bad photo refuses the filing.
+            switch (await PhotoForm.ReadAsync(request, photoStore, PhotoForm.ComplaintPart, ct))
+            {
+                case PhotoForm.Refused refused: return refused.Problem;
+                case PhotoForm.Read read: (body, photos) = (read.Upload.Json!, read.Upload.Photos); break;
+                default: throw new InvalidOperationException("unreachable");
+            }
+        }
+        else
+        {
+            if (request.ContentLength > ComplaintRules.MaxBodyBytes) return Problems.TooLarge(ComplaintRules.MaxBodyBytes);
+            body = await BodyReader.ReadAtMostAsync(request, ComplaintRules.MaxBodyBytes, ct);
+            if (body is null) return Problems.TooLarge(ComplaintRules.MaxBodyBytes);
+        }
 
         var key = request.Headers["Idempotency-Key"].ToString();
         if (key.Length > ComplaintRules.MaxIdempotencyKeyLength || key.Any(char.IsControl))
@@ -64,6 +83,22 @@ public static class ComplaintsApi
         complaint.Anonymous = input.Anonymous;
         complaint.Channel = IntakeChannel.Web;
         complaint.IdempotencyKey = key.Length > 0 ? key : null;
+        var reporterToken = ReporterToken.New();
+        complaint.ReporterTokenHash = ReporterToken.Hash(reporterToken);
+
+        // The photo files are written before the complaint is queued and their rows inserted right after it commits.
+        // Files first means a row never exists without its file, and the only step left after the commit is one small
+        // INSERT, so the time in which the complaint is visible without its photos stays short. Putting the rows into
+        // the writer's batch would make it atomic but would hold a group commit shared by many citizens hostage to one
+        // upload. Files of a complaint that is not stored after all (a replay, a failed write) are deleted again.
+        try
+        {
+            await photoStore.SaveFilesAsync(photos, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return PhotoProblems.NotStored();
+        }
 
         WriteOutcome outcome;
         try
@@ -72,10 +107,26 @@ public static class ComplaintsApi
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException)
         {
+            photoStore.DeleteFiles(photos);
             return Problems.ServiceUnavailable();
         }
 
         var stored = outcome.Complaint;
+        if (outcome.Replayed) photoStore.DeleteFiles(photos);
+        else if (photos.Count > 0)
+        {
+            try
+            {
+                // Not the request's token: the complaint is committed, so its photos follow even if the caller left.
+                // A new complaint has no photos yet, so its at most three cannot exceed the limit.
+                await photoStore.AttachAsync(db, stored.Id, PhotoKind.Report, photos, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException)
+            {
+                photoStore.DeleteFiles(photos);
+                return PhotoProblems.NotStoredWithComplaint(stored.Ticket, reporterToken);
+            }
+        }
         if (outcome.Replayed && !SameRequest(stored, complaint))
             return Problems.Result(Problems.Create(409, "idempotency_key_reused",
                 new Bilingual("Idempotency-Key sudah dipakai untuk laporan lain", "Idempotency-Key already used for another complaint"),
@@ -89,14 +140,18 @@ public static class ComplaintsApi
             var row = (await db.FindPublicAsync(stored.Ticket, ct))!;
             filed = new FiledComplaint(row.Id, row.Ticket, ComplaintStatuses.ToApi(row.Status), row.Category,
                 new CodeName(row.KelurahanCode, row.KelurahanName), new CodeName(row.KecamatanCode, row.KecamatanName),
-                new CodeName(row.OpdCode, row.OpdName), row.Snapped, Math.Round(row.SnappedMeters, 1), Wib.ToWib(row.CreatedAt));
+                new CodeName(row.OpdCode, row.OpdName), row.Snapped, Math.Round(row.SnappedMeters, 1), Wib.ToWib(row.CreatedAt),
+                // The token was in the first answer only; it is not stored, so a retry cannot (and need not) repeat it.
+                null, await db.Photos.AsNoTracking().Where(p => p.ComplaintId == row.Id).OrderBy(p => p.CreatedAt)
+                    .Select(p => p.ToView()).ToListAsync(ct));
             request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         }
         else
         {
             filed = new FiledComplaint(stored.Id, stored.Ticket, ComplaintStatuses.ToApi(stored.Status), stored.CategoryCode,
                 ToCodeName(decision.Area.Kelurahan), ToCodeName(decision.Area.Kecamatan), new CodeName(opd.Code, opd.Name),
-                stored.Snapped, Math.Round(stored.SnapDistanceMeters, 1), Wib.ToWib(stored.CreatedAt));
+                stored.Snapped, Math.Round(stored.SnapDistanceMeters, 1), Wib.ToWib(stored.CreatedAt),
+                reporterToken, photos.Select(p => p.ToView(PhotoKind.Report)).ToList());
         }
         return TypedResults.Created($"/api/complaints/{stored.Ticket}", filed);
     }

@@ -101,6 +101,8 @@ public static class DemoData
         ],
     };
 
+    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
+
     private static readonly string[] Names = ["Siti Aminah", "Budi Santoso", "Rahmat Hidayat", "Nurhayati", "Andi Pratama", "Dewi Lestari", "Syafrizal", "Wan Fitri"];
 
     public static async Task SeedAsync(IServiceProvider services, int count, int? seed, ILogger logger, CancellationToken ct = default)
@@ -117,10 +119,7 @@ public static class DemoData
         var random = seed is { } s ? new Random(s) : new Random();
         var now = DateTime.UtcNow;
         var rainDays = Enumerable.Range(0, 14).Select(_ => random.Next(Days)).ToHashSet();
-        var wgs84 = new GeometryFactory(new PrecisionModel(), 4326);
-        var kelurahan = router.Kelurahan
-            .Select(k => (Centroid: k.Geometry.InteriorPoint, AreaKm2: MetricProjection.Project(k.Geometry).Area / 1e6))
-            .ToList();
+        var city = City.Survey(router);
 
         var complaints = new List<Complaint>(count);
         var attempts = 0;
@@ -129,40 +128,12 @@ public static class DemoData
             // Demo boundaries are approximate, so some scattered pins fall outside them; a city that refuses
             // nearly everything means the boundaries are not the city's.
             if (++attempts > 20 * count + 100) throw new InvalidOperationException("demo pins keep falling outside the active boundaries");
-            var category = Pick(random, CategoryWeights, c => c.Weight).Category;
-            var flood = category == "genangan_air" && random.NextDouble() < 0.75;
-            double lat, lon;
-            if (flood)
-            {
-                var spot = Pick(random, FloodSpots, f => f.Weight);
-                (lat, lon) = Scatter(random, spot.Lat, spot.Lon, spot.SigmaMeters);
-            }
-            else
-            {
-                // Dense old-town kelurahan report more per km² than the large, green ones.
-                var k = Pick(random, kelurahan, k => k.AreaKm2 < 5 ? 3.0 : 1.0);
-                (lat, lon) = Scatter(random, k.Centroid.Y, k.Centroid.X, Math.Sqrt(k.AreaKm2) * 250);
-            }
-            if (router.Route(lon, lat, category) is not { Opd: not null } decision) continue;
-
-            var dayAgo = flood && rainDays.Count > 0 && random.NextDouble() < 0.8
-                ? rainDays.ElementAt(random.Next(rainDays.Count)) - (random.NextDouble() < 0.3 ? 1 : 0)
-                : random.Next(Days);
+            var dayAgo = random.Next(Days);
             // Midnight WIB is 17:00 UTC the day before; people report between 06:00 and 22:00 WIB.
-            var created = now.AddDays(-Math.Max(0, dayAgo)).Date.AddHours(-7 + 6 + random.NextDouble() * 16);
+            var created = now.AddDays(-dayAgo).Date.AddHours(-7 + 6 + random.NextDouble() * 16);
             if (created > now) created = now.AddMinutes(-random.Next(1, 600));
-
-            var anonymous = random.NextDouble() < 0.3;
-            var street = Streets[random.Next(Streets.Length)];
-            var texts = Descriptions[category];
-            var complaint = Complaint.Routed(decision, wgs84.CreatePoint(new Coordinate(Math.Round(lon, 6), Math.Round(lat, 6))),
-                string.Format(texts[random.Next(texts.Length)], street));
+            if (Plausible(city, random, created, rainy: rainDays.Contains(dayAgo)) is not { } complaint) continue;
             complaint.Status = StatusForAge(random, (now - created).TotalDays);
-            complaint.CreatedAt = created;
-            complaint.Anonymous = anonymous;
-            complaint.ReporterName = anonymous ? null : Names[random.Next(Names.Length)];
-            complaint.ReporterPhone = anonymous ? null : $"08{random.Next(11, 99)}{random.Next(1000_0000, 9999_9999)}";
-            complaint.Channel = IntakeChannel.Demo;
             complaints.Add(complaint);
         }
 
@@ -178,6 +149,60 @@ public static class DemoData
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Seeded {Count} demo complaints over the last {Days} days", complaints.Count, Days);
+    }
+
+    /// <summary>The active boundaries as the demo scatters pins over them: dense old-town kelurahan (small ones)
+    /// report more per km² than the large, green ones.</summary>
+    public sealed class City
+    {
+        private City(ComplaintRouter router)
+        {
+            Router = router;
+            GenerationId = router.ActiveGenerationId;
+            Kelurahan = router.Kelurahan.Select(k => (k.Geometry.InteriorPoint, MetricProjection.Project(k.Geometry).Area / 1e6)).ToList();
+        }
+
+        internal ComplaintRouter Router { get; }
+        internal IReadOnlyList<(Point Centroid, double AreaKm2)> Kelurahan { get; }
+        public int? GenerationId { get; }
+
+        public static City Survey(ComplaintRouter router) => new(router);
+    }
+
+    /// <summary>
+    /// A plausible new complaint filed at <paramref name="at"/> (status <c>received</c>), routed by the real router;
+    /// null when its pin fell outside the boundaries (the caller tries again). After heavy rain flooding is much of
+    /// what people report, and it gathers at the low spots. Used for the history of <c>seed-demo</c> and for the
+    /// complaints of <c>serve --demo-live</c> alike.
+    /// </summary>
+    public static Complaint? Plausible(City city, Random random, DateTime at, bool rainy)
+    {
+        var category = Pick(random, CategoryWeights, c => c.Category == "genangan_air" ? c.Weight * (rainy ? 4 : 0.6) : c.Weight).Category;
+        var atLowSpot = category == "genangan_air" && random.NextDouble() < (rainy ? 0.9 : 0.7);
+        double lat, lon;
+        if (atLowSpot)
+        {
+            var spot = Pick(random, FloodSpots, f => f.Weight);
+            (lat, lon) = Scatter(random, spot.Lat, spot.Lon, spot.SigmaMeters);
+        }
+        else
+        {
+            var k = Pick(random, city.Kelurahan, k => k.AreaKm2 < 5 ? 3.0 : 1.0);
+            (lat, lon) = Scatter(random, k.Centroid.Y, k.Centroid.X, Math.Sqrt(k.AreaKm2) * 250);
+        }
+        if (city.Router.Route(lon, lat, category) is not { Opd: not null } decision) return null;
+
+        var anonymous = random.NextDouble() < 0.3;
+        var street = Streets[random.Next(Streets.Length)];
+        var texts = Descriptions[category];
+        var complaint = Complaint.Routed(decision, Wgs84.CreatePoint(new Coordinate(Math.Round(lon, 6), Math.Round(lat, 6))),
+            string.Format(texts[random.Next(texts.Length)], street));
+        complaint.CreatedAt = at;
+        complaint.Anonymous = anonymous;
+        complaint.ReporterName = anonymous ? null : Names[random.Next(Names.Length)];
+        complaint.ReporterPhone = anonymous ? null : $"08{random.Next(11, 99)}{random.Next(1000_0000, 9999_9999)}";
+        complaint.Channel = IntakeChannel.Demo;
+        return complaint;
     }
 
     private static async Task ImportDemoBoundariesAsync(IServiceProvider services, ILogger logger, CancellationToken ct)

@@ -13,7 +13,7 @@ public sealed class UjarCommand
 
     private static readonly Dictionary<string, (string[] ValueOptions, string[] Flags)> Commands = new()
     {
-        ["serve"] = ([], []),
+        ["serve"] = ([], ["--demo-live"]),
         ["migrate"] = ([], []),
         ["import-boundaries"] = (["--level", "--code-property", "--name-property", "--parent-property", "--srid"], ["--commit"]),
         ["seed-demo"] = (["--count", "--seed"], ["--if-empty"]),
@@ -25,6 +25,9 @@ public sealed class UjarCommand
     public Dictionary<string, string> Options { get; } = [];
     public HashSet<string> Flags { get; } = [];
     public string? Error { get; private set; }
+
+    /// <summary><c>serve --demo-live</c>: keep filing plausible demo complaints, so the live map has something to show.</summary>
+    public bool DemoLive => Name == "serve" && Flags.Contains("--demo-live");
 
     public static UjarCommand Parse(string[] args)
     {
@@ -141,7 +144,7 @@ public sealed class UjarCommand
         Console.Error.WriteLine($"""
             ujar: {error}
 
-            usage: Ujar.Api [serve] [--urls URL]
+            usage: Ujar.Api [serve] [--urls URL] [--demo-live]
                    Ujar.Api migrate
                    Ujar.Api import-boundaries FILE --level kecamatan|kelurahan [--commit]
                             [--code-property code] [--name-property name] [--parent-property P] [--srid N]

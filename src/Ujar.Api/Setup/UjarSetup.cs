@@ -4,6 +4,7 @@ using NetTopologySuite.IO.Converters;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Live;
+using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 
 namespace Ujar.Api.Setup;
@@ -37,6 +38,17 @@ public static class UjarSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ComplaintWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ComplaintWriter>());
+        return services;
+    }
+
+    /// <summary>Complaint photos: re-encoded JPEGs in the media folder (<c>Ujar:MediaPath</c>), checked at start.</summary>
+    public static IServiceCollection AddPhotos(this IServiceCollection services)
+    {
+        services.AddOptions<PhotoOptions>().BindConfiguration("Ujar")
+            .PostConfigure(o => o.MediaPath = Path.GetFullPath(string.IsNullOrWhiteSpace(o.MediaPath) ? PhotoOptions.DefaultMediaPath() : o.MediaPath))
+            .Validate(PhotoOptions.FolderIsUsable, "Ujar:MediaPath: the media folder cannot be created")
+            .ValidateOnStart();
+        services.AddSingleton<PhotoStore>();
         return services;
     }
 

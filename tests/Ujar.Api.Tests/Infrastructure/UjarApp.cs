@@ -6,8 +6,9 @@ using Ujar.Api.Routing;
 
 namespace Ujar.Api.Tests.Infrastructure;
 
-/// <summary>The real service (Program.cs, real HTTP pipeline) over a test's own PostGIS database.</summary>
-public sealed class UjarApp(string connectionString) : WebApplicationFactory<Program>
+/// <summary>The real service (Program.cs, real HTTP pipeline) over a test's own PostGIS database; <paramref name="settings"/>
+/// adds configuration (e.g. <c>Ujar:MediaPath</c>).</summary>
+public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = connectionString;
 
@@ -16,6 +17,7 @@ public sealed class UjarApp(string connectionString) : WebApplicationFactory<Pro
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Ujar", ConnectionString);
         builder.UseSetting("Ujar:GisData", TestPaths.GisData);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
     }
 
     public UjarDb NewDb() => TestDb.Create(ConnectionString);
