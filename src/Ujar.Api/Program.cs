@@ -3,6 +3,7 @@ using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
 using Ujar.Api.Demo;
 using Ujar.Api.Live;
+using Ujar.Api.Supports;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
@@ -27,6 +28,7 @@ app.MapHealth();
 app.MapRouting();
 app.MapComplaints();
 app.MapPhotos();          // photos added later by the reporter; /media/photos/…
+app.MapSupports();        // "Dukung" and the nearby list offered before filing a duplicate
 app.MapLive();            // /hubs/live and GET /api/events
 app.MapBoundaries();
 app.MapCategories();

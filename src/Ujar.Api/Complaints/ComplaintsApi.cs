@@ -25,6 +25,7 @@ public static class ComplaintsApi
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
         api.MapGet("/{ticket}", GetComplaint);
         api.MapGet("/", ListComplaints);
+        api.MapGet("/clusters", ComplaintClusters.GetClusters).ProducesProblem(422);
         return app;
     }
 
