@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Benchmark (not a unit test: nothing here passes or fails on speed): the citizens' map over 100,000 complaints.
+# In headless Chromium, at the default city view, five times each (after one warm-up):
+#   - navigation start → first complete map (body[data-map-ready=true]);
+#   - end of a pan (mouse drag) → next complete redraw (body.dataset.renderCount + 1);
+#   - marker elements in the page (.ujar-marker, .ujar-cluster): what the browser holds, not 100,000.
+# Baseline in the same run: the same page from a second service over a database with the same boundaries and no
+# complaints, so the ratio is what the 100,000 complaints cost. It starts its own throwaway PostgreSQL + PostGIS and
+# both services (Release) on 127.0.0.1, and stops everything it started on exit. About 2 minutes.
+# The summary also goes to tests/artifacts/map-bench-latest.txt.
+#
+#   tests/map-bench.sh
+# env: COMPLAINTS (default 100000), RUNS (default 5)
+set -euo pipefail
+export LC_ALL=C # decimal points in printf and awk
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+complaints=${COMPLAINTS:-100000}
+runs=${RUNS:-5}
+
+die() { echo "map-bench.sh: $*" >&2; exit 1; }
+for tool in psql dotnet npm curl; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (.ci/ensure-deps --browser)"
+done
+[[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium is not installed (.ci/ensure-deps --browser)"
+pgbin=""
+for bin in /usr/lib/postgresql/*/bin; do
+  [[ -x $bin/initdb && -f /usr/share/postgresql/$(basename "$(dirname "$bin")")/extension/postgis.control ]] && pgbin=$bin
+done
+[[ -n $pgbin ]] || die "no PostgreSQL with PostGIS (apt-get install postgresql-15-postgis-3)"
+
+# ---- build ------------------------------------------------------------------------------------------------------
+echo "== build: web/ (vite) and the service + benchmark (Release)"
+(cd web && { [[ -d node_modules ]] || npm ci; } && npm run build >/dev/null) || die "web build failed (cd web && npm run build)"
+dotnet build tests/Ujar.Benchmarks/Ujar.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null \
+  || die "build failed (dotnet build tests/Ujar.Benchmarks -c Release)"
+api_bin=$root/src/Ujar.Api/bin/Release/net10.0
+api="$api_bin/Ujar.Api.dll"
+bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
+
+# ---- everything we start is stopped on exit -----------------------------------------------------------------------
+work=$(mktemp -d /tmp/ujar-map-bench.XXXXXX)
+chmod 755 "$work"
+as_pg=()
+if [[ $(id -u) -eq 0 ]]; then
+  chown postgres: "$work"
+  as_pg=(runuser -u postgres --)
+fi
+service_pids=()
+pg_started=false
+cleanup() {
+  local status=$? pid
+  for pid in "${service_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  if $pg_started; then
+    "${as_pg[@]}" "$pgbin/pg_ctl" stop -D "$work/pgdata" -m fast -w >/dev/null 2>&1 || true
+  fi
+  if (( status != 0 )); then
+    for log in "$work"/service-*.log; do
+      [[ -f $log ]] && { echo "--- last lines of $(basename "$log") ---" >&2; tail -n 20 "$log" >&2; }
+    done
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 20000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  die "no free port found"
+}
+
+# ---- PostgreSQL + PostGIS (reads are measured here, not commits: durability settings do not matter) -------------------
+echo "== PostgreSQL cluster in $work"
+pg_port=$(free_port)
+"${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 \
+  || "${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --no-locale >"$work/initdb.log" 2>&1 \
+  || { cat "$work/initdb.log" >&2; die "initdb failed"; }
+"${as_pg[@]}" "$pgbin/pg_ctl" start -D "$work/pgdata" -l "$work/postgres.log" -w -t 60 \
+  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$work' -c fsync=off -c synchronous_commit=off" >/dev/null \
+  || { tail -n 20 "$work/postgres.log" >&2; die "PostgreSQL did not start"; }
+pg_started=true
+psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+pg_version=$(psql_ -d postgres -At -c "SELECT current_setting('server_version')")
+
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+connection() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
+# Both databases get the same demo boundaries (seed-demo --count 0); only one gets complaints.
+for db in ujar ujar_empty; do
+  psql_ -d postgres -c "CREATE DATABASE $db"
+  psql_ -d "$db" -c "CREATE EXTENSION postgis"
+  ConnectionStrings__Ujar=$(connection "$db") dotnet "$api" migrate >"$work/migrate-$db.log" 2>&1 \
+    || { cat "$work/migrate-$db.log" >&2; die "migrate $db failed"; }
+  ConnectionStrings__Ujar=$(connection "$db") dotnet "$api" seed-demo --count 0 >"$work/seed-$db.log" 2>&1 \
+    || { cat "$work/seed-$db.log" >&2; die "loading the demo boundaries into $db failed"; }
+done
+echo "== seed-demo --count $complaints (demo complaints routed by the real router, spread as a city reports)"
+seed_started=$(date +%s.%N)
+ConnectionStrings__Ujar=$(connection ujar) dotnet "$api" seed-demo --count "$complaints" --seed 20261128 >"$work/seed.log" 2>&1 \
+  || { cat "$work/seed.log" >&2; die "seeding $complaints complaints failed"; }
+seed_seconds=$(awk -v a="$seed_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+psql_ -d ujar -c "VACUUM ANALYZE"
+rows=$(psql_ -d ujar -At -c "SELECT count(*) FROM complaints")
+(( rows == complaints )) || die "expected $complaints complaints, found $rows"
+
+# ---- both services --------------------------------------------------------------------------------------------------
+start_service() { # start_service NAME DATABASE → sets service_url
+  local port url
+  port=$(free_port)
+  url="http://127.0.0.1:$port"
+  ConnectionStrings__Ujar=$(connection "$2") Ujar__WebRoot="$root/web/dist" \
+    dotnet "$api" serve --urls "$url" "--contentRoot=$api_bin" >"$work/service-$1.log" 2>&1 &
+  service_pids+=($!)
+  for _ in $(seq 1 150); do
+    curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+    kill -0 "${service_pids[-1]}" 2>/dev/null || die "the $1 service exited on start"
+    sleep 0.2
+  done
+  curl -fsS "$url/healthz" >/dev/null || die "the $1 service did not become healthy"
+  service_url=$url
+}
+start_service ours ujar; ours_url=$service_url
+start_service baseline ujar_empty; baseline_url=$service_url
+echo "== services: ours $ours_url ($rows complaints), baseline $baseline_url (0 complaints)"
+
+# ---- measure ------------------------------------------------------------------------------------------------------
+echo "== headless Chromium, $runs runs per side, interleaved"
+dotnet "$bench" map --ours "$ours_url" --baseline "$baseline_url" --runs "$runs" | tee "$work/map.out"
+declare -A m
+while IFS='=' read -r key value; do m[$key]=$value; done < <(grep -E '^map\.[a-z_.]+=' "$work/map.out")
+[[ -n ${m[map.ours.ready_median_ms]:-} ]] || die "the map benchmark printed no results"
+
+# ---- summary -----------------------------------------------------------------------------------------------------
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+line() { printf '  | %-48s | %9s | %9s | %7s |\n' "$@"; }
+ms() { calc "%.0f ms" "$1"; }
+ratio() { calc "%.2f x" "$1 / ($2 > 0 ? $2 : 1)"; }
+summary=$(cat <<EOF
+Ujar map benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)).
+  Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{ print $2 }'), headless, 1280×800, fresh profile per run; the service (Release)
+  and PostgreSQL $pg_version share these cores with the browser; loopback only.
+  ours: $rows demo complaints (seed-demo, ${seed_seconds} s to load); baseline: the same boundaries, no complaints.
+  Default city view (/api/config), $runs runs per side after one warm-up each, interleaved.
+
+$(line "" "ours" "baseline" "ratio")
+$(line "------------------------------------------------" "---------" "---------" "-------")
+$(line "first complete map, median" "$(ms "${m[map.ours.ready_median_ms]}")" "$(ms "${m[map.baseline.ready_median_ms]}")" "$(ratio "${m[map.ours.ready_median_ms]}" "${m[map.baseline.ready_median_ms]}")")
+$(line "first complete map, max" "$(ms "${m[map.ours.ready_max_ms]}")" "$(ms "${m[map.baseline.ready_max_ms]}")" "$(ratio "${m[map.ours.ready_max_ms]}" "${m[map.baseline.ready_max_ms]}")")
+$(line "  of which the complaint-layer request, median" "$(ms "${m[map.ours.request_median_ms]}")" "$(ms "${m[map.baseline.request_median_ms]}")" "$(ratio "${m[map.ours.request_median_ms]}" "${m[map.baseline.request_median_ms]}")")
+$(line "pan (drag released) to redraw, median" "$(ms "${m[map.ours.pan_median_ms]}")" "$(ms "${m[map.baseline.pan_median_ms]}")" "$(ratio "${m[map.ours.pan_median_ms]}" "${m[map.baseline.pan_median_ms]}")")
+$(line "pan (drag released) to redraw, max" "$(ms "${m[map.ours.pan_max_ms]}")" "$(ms "${m[map.baseline.pan_max_ms]}")" "$(ratio "${m[map.ours.pan_max_ms]}" "${m[map.baseline.pan_max_ms]}")")
+$(line "marker elements in the page, most seen" "$(calc %.0f "${m[map.ours.markers_max]}")" "$(calc %.0f "${m[map.baseline.markers_max]}")" "")
+  ("first complete map" counts from navigation start: HTML, scripts, /api/config, boundaries, the complaint layer and
+  its drawing. The pan is a 300 px mouse drag held still before release, so Leaflet ends it without inertia.)
+EOF
+)
+echo
+echo "$summary"
+mkdir -p tests/artifacts
+echo "$summary" > tests/artifacts/map-bench-latest.txt
