@@ -57,8 +57,7 @@ public static class PublicComplaintQueries
     public static async Task<PublicComplaintDetail?> FindDetailAsync(this UjarDb db, string ticket, CancellationToken ct)
     {
         if (await db.FindPublicAsync(ticket, ct) is not { } row) return null;
-        var photos = await db.Photos.AsNoTracking().Where(p => p.ComplaintId == row.Id).OrderBy(p => p.CreatedAt)
-            .Select(p => new { p.Id, p.Kind, p.Width, p.Height }).ToListAsync(ct);
+        var photos = await db.Photos.AsNoTracking().Where(p => p.ComplaintId == row.Id).OrderBy(p => p.CreatedAt).ToListAsync(ct);
         var steps = await db.StatusChanges.AsNoTracking().Where(s => s.ComplaintId == row.Id).OrderBy(s => s.At).ThenBy(s => s.Id)
             .ToListAsync(ct);
         // The filing itself is the first step of every timeline.
@@ -66,7 +65,7 @@ public static class PublicComplaintQueries
         timeline.AddRange(steps.Select(s => new TimelineStep(s.From is { } from ? ComplaintStatuses.ToApi(from) : null,
             ComplaintStatuses.ToApi(s.To), s.Note, Wib.ToWib(s.At))));
         return new PublicComplaintDetail(row.ToPublic(),
-            photos.Select(p => new PhotoView(p.Id, p.Kind.ToString().ToLowerInvariant(), PhotoUrls.Full(p.Id), PhotoUrls.Thumb(p.Id), p.Width, p.Height)).ToList(),
+            photos.Select(p => p.ToView()).ToList(),
             timeline);
     }
 }

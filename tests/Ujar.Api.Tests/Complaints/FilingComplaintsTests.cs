@@ -74,7 +74,7 @@ public sealed class FilingComplaintsTests(FixtureCityApp fixture) : IClassFixtur
             await _client.GetStringAsync("/openapi/v1.json"),
         };
         foreach (var output in outputs)
-            foreach (var secret in new[] { "Rahasia Pelapor", "081299990001", "pelapor.rahasia", "reporter" })
+            foreach (var secret in new[] { "Rahasia Pelapor", "081299990001", "pelapor.rahasia", "reporterName", "reporterPhone", "reporterEmail" })
                 Assert.DoesNotContain(secret, output, StringComparison.OrdinalIgnoreCase);
 
         await using var db = fixture.App.NewDb();
