@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ujar.Api.Data;
 using Ujar.Api.Tests.Infrastructure;
@@ -17,15 +15,14 @@ namespace Ujar.Api.Tests.Browser;
 /// </summary>
 public sealed class BrowserCityApp : IAsyncLifetime
 {
-    private UjarApp _app = null!;
-    private WebApplicationFactory<Program> _served = null!;
-
     private static readonly string WebRoot = Path.Combine(TestPaths.RepoRoot, "web", "dist");
+
+    private UjarApp _app = null!;
 
     public string MediaDir { get; } = Path.Combine(Path.GetTempPath(), $"ujar-media-{Guid.NewGuid():N}");
     public Uri BaseUrl { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
-    public IServiceProvider Services => _served.Services;
+    public IServiceProvider Services => _app.Services;
 
     public async Task InitializeAsync()
     {
@@ -33,13 +30,11 @@ public sealed class BrowserCityApp : IAsyncLifetime
         var connectionString = await TestPostGis.NewDatabaseAsync();
         await TestBoundaries.LoadFixtureCityAsync(connectionString);
         Directory.CreateDirectory(MediaDir);
-        _app = new UjarApp(connectionString);
-        _served = _app.WithWebHostBuilder(web => web
-            .UseSetting("Ujar:MediaPath", MediaDir)
-            .UseSetting("Ujar:WebRoot", WebRoot));
-        _served.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _served.StartServer();
-        var address = _served.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _app = new UjarApp(connectionString, new Dictionary<string, string> { ["Ujar:MediaPath"] = MediaDir, ["Ujar:WebRoot"] = WebRoot });
+        // .NET 10's WebApplicationFactory can host on Kestrel instead of TestServer; port 0 lets the OS pick a free one.
+        _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _app.StartServer();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         BaseUrl = new Uri(address);
         Http = new HttpClient { BaseAddress = BaseUrl };
     }
@@ -72,7 +67,7 @@ public sealed class BrowserCityApp : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Http?.Dispose();
-        if (_app is not null) await _app.DisposeAsync(); // disposes the Kestrel-served factory derived from it
+        if (_app is not null) await _app.DisposeAsync();
         if (Directory.Exists(MediaDir)) Directory.Delete(MediaDir, recursive: true);
     }
 }

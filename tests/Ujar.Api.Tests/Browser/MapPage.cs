@@ -39,8 +39,17 @@ public static class MapPage
 
     public static Task<int> ComplaintsShownAsync(IPage page) => page.EvaluateAsync<int>(ComplaintsShown);
 
-    public static Task WaitForComplaintsShownAsync(IPage page, int count, float timeoutMs) =>
-        page.WaitForFunctionAsync($"n => ({ComplaintsShown})() === n", count, new PageWaitForFunctionOptions { Timeout = timeoutMs });
+    public static async Task WaitForComplaintsShownAsync(IPage page, int count, float timeoutMs)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync($"n => ({ComplaintsShown})() === n", count, new PageWaitForFunctionOptions { Timeout = timeoutMs });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the map did not show {count} complaints within {timeoutMs} ms; it shows {await ComplaintsShownAsync(page)}");
+        }
+    }
 
     public static async Task AssertNoHorizontalScrollAsync(IPage page)
     {
