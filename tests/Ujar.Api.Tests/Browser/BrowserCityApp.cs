@@ -3,7 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Live;
 using Ujar.Api.Tests.Infrastructure;
 
 namespace Ujar.Api.Tests.Browser;
@@ -41,12 +44,35 @@ public sealed class BrowserCityApp : IAsyncLifetime
 
     public UjarDb NewDb() => _app.NewDb();
 
-    /// <summary>Files a complaint through the API, as another citizen would; returns the 201 body.</summary>
-    public async Task<JsonElement> FileAsync(double lat, double lon, string category, string description)
+    /// <summary>Files a complaint through the API, as another citizen would (with a photo: multipart, as the contract
+    /// allows); returns the 201 body.</summary>
+    public async Task<JsonElement> FileAsync(double lat, double lon, string category, string description, FilePayload? photo = null)
     {
-        var response = await Http.PostRawJsonAsync("/api/complaints", Json.Complaint(lat, lon, category, description));
+        var complaint = Json.Complaint(lat, lon, category, description);
+        HttpResponseMessage response;
+        if (photo is null)
+        {
+            response = await Http.PostRawJsonAsync("/api/complaints", complaint);
+        }
+        else
+        {
+            using var form = new MultipartFormDataContent { { new StringContent(complaint, System.Text.Encoding.UTF8, "application/json"), "complaint" } };
+            var file = new ByteArrayContent(photo.Buffer);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(photo.MimeType);
+            form.Add(file, "photos", photo.Name);
+            response = await Http.PostAsync("/api/complaints", form);
+        }
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"filing failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.ReadJsonAsync();
+    }
+
+    /// <summary>As staff will (no HTTP endpoint yet): through the service's own status change, which publishes the live event.</summary>
+    public async Task ChangeStatusAsync(string ticket, ComplaintStatus to, string? note)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var outcome = await ComplaintStatusChanges.ChangeAsync(scope.ServiceProvider.GetRequiredService<UjarDb>(),
+            scope.ServiceProvider.GetRequiredService<LiveBroadcaster>(), ticket, to, note, CancellationToken.None);
+        Assert.IsType<ComplaintStatusChanges.Changed>(outcome);
     }
 
     public async Task<JsonElement> GetJsonAsync(string url)

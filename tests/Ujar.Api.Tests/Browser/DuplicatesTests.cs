@@ -37,6 +37,8 @@ public sealed class DuplicatesTests(Chromium chromium, BrowserCityApp city) : IC
         await offered.Locator(".btn-support").ClickAsync();
 
         await Expect(offered.Locator(".support-count")).ToHaveTextAsync("1");
+        // "Lokasi saya" zoomed the map in to single markers: the supported complaint's marker shows the count too.
+        await Expect(page.Locator($".ujar-marker[data-ticket='{nearby}']")).ToContainTextAsync("1");
         var stored = await city.GetJsonAsync($"/api/complaints/{nearby}");
         Assert.Equal(1, stored.GetProperty("complaint").GetProperty("supportCount").GetInt32());
 

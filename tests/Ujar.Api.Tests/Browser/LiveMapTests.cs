@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Ujar.Api.Complaints;
-using Ujar.Api.Live;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ujar.Api.Tests.Browser;
@@ -50,25 +48,16 @@ public sealed class LiveMapTests(Chromium chromium, BrowserCityApp city) : IClas
         await Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "connected");
         await Expect(page.Locator("#timeline .timeline-step")).ToHaveCountAsync(1);
 
-        await ChangeStatusAsync(ticket, ComplaintStatus.InProgress, "Tim DLH sudah dijadwalkan memangkas pohon");
+        await city.ChangeStatusAsync(ticket, ComplaintStatus.InProgress, "Tim DLH sudah dijadwalkan memangkas pohon");
 
         await Expect(page.Locator("#track-status")).ToHaveTextAsync("Sedang dikerjakan");
         await Expect(page.Locator("#timeline .timeline-step")).ToHaveCountAsync(2);
         await Expect(page.Locator("#timeline .timeline-step[data-status=in_progress]")).ToContainTextAsync("Tim DLH sudah dijadwalkan memangkas pohon");
 
-        await ChangeStatusAsync(ticket, ComplaintStatus.Resolved, null);
+        await city.ChangeStatusAsync(ticket, ComplaintStatus.Resolved, null);
 
         await Expect(page.Locator("#track-status")).ToHaveTextAsync("Selesai");
         await Expect(page.Locator("#timeline .timeline-step[data-status=resolved]")).ToHaveCountAsync(1);
         Assert.Equal(1, await page.EvaluateAsync<int>("() => performance.getEntriesByType('navigation').length"));
-    }
-
-    /// <summary>As staff will (no HTTP endpoint yet): through the service's own status change, which publishes the live event.</summary>
-    private async Task ChangeStatusAsync(string ticket, ComplaintStatus to, string? note)
-    {
-        await using var scope = city.Services.CreateAsyncScope();
-        var outcome = await ComplaintStatusChanges.ChangeAsync(scope.ServiceProvider.GetRequiredService<Ujar.Api.Data.UjarDb>(),
-            scope.ServiceProvider.GetRequiredService<LiveBroadcaster>(), ticket, to, note, CancellationToken.None);
-        Assert.IsType<ComplaintStatusChanges.Changed>(outcome);
     }
 }

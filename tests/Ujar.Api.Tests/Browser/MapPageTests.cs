@@ -22,15 +22,49 @@ public sealed class MapPageTests(Chromium chromium, BrowserCityApp city) : IClas
         // The five kelurahan and two kecamatan of the fixture city, drawn as vector paths in Leaflet's overlay pane.
         await Expect(page.Locator(".leaflet-overlay-pane path")).ToHaveCountAsync(7);
         await Expect(page.Locator("#map")).ToBeVisibleAsync();
-        // The complaint filed above is on the map, as a marker or inside a cluster.
-        Assert.Equal(1, await MapPage.ComplaintsShownAsync(page));
-        Assert.Contains(ticket, await page.Locator(".ujar-marker").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.ticket)"));
+        // The complaint filed above is on the map as its own marker (nothing else is near it).
+        await Expect(page.Locator($".ujar-marker[data-ticket='{ticket}']")).ToHaveAttributeAsync("data-category", "sampah");
+        await Expect(page.Locator($".ujar-marker[data-ticket='{ticket}']")).ToHaveAttributeAsync("data-status", "received");
         await MapPage.ScreenshotAsync(page, "map-desktop");
+    }
+
+    [Fact]
+    public async Task Markers_are_coloured_by_status_and_open_a_popup_with_photo_category_status_support_and_tracking_link()
+    {
+        var page = await chromium.NewPageAsync(city.BaseUrl);
+        await page.GotoAsync("/");
+        var withPhoto = Ticket(await city.FileAsync(0.055, 100.062, "jalan_rusak", "Jalan amblas di tikungan",
+            await MapPage.DrawPhotoAsync(page, "amblas.jpg")));
+        var resolved = Ticket(await city.FileAsync(0.03, 100.06, "jalan_rusak", "Lubang sudah ditambal?"));
+        await city.ChangeStatusAsync(resolved, Ujar.Api.Complaints.ComplaintStatus.Resolved, null);
+
+        await MapPage.OpenFixtureCityAsync(page);
+
+        var marker = page.Locator($".ujar-marker[data-ticket='{withPhoto}']");
+        await Expect(page.Locator($".ujar-marker[data-ticket='{resolved}']")).ToHaveAttributeAsync("data-status", "resolved");
+        var colours = await page.Locator($".ujar-marker[data-ticket='{withPhoto}'], .ujar-marker[data-ticket='{resolved}']")
+            .EvaluateAllAsync<string[]>("els => els.map(e => getComputedStyle(e).backgroundColor)");
+        Assert.Equal(2, colours.Distinct().Count());
+        await Expect(marker).ToHaveAccessibleNameAsync(new Regex(withPhoto));
+
+        await marker.ClickAsync();
+
+        var popup = page.Locator(".leaflet-popup");
+        await Expect(popup).ToBeVisibleAsync();
+        await Expect(popup).ToContainTextAsync("Jalan rusak");
+        await Expect(popup).ToContainTextAsync("Diterima");
+        await Expect(popup).ToContainTextAsync("0 dukungan");
+        await Expect(popup.Locator($"a[href='/lacak/{withPhoto}']")).ToBeVisibleAsync();
+        await Expect(popup.Locator("img")).ToHaveAttributeAsync("src", new Regex(@"^/media/photos/[0-9a-f]{32}\.thumb\.jpg$"));
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('.leaflet-popup img'); return i && i.complete && i.naturalWidth > 0; }");
     }
 
     [Fact]
     public async Task Filters_and_view_are_restored_from_the_url_and_changes_are_written_back()
     {
+        // Far apart (hundreds of pixels at zoom 14), so each is its own marker.
+        var rubbish = Ticket(await city.FileAsync(0.05, 100.02, "sampah", "Tumpukan sampah di parit"));
+        var road = Ticket(await city.FileAsync(0.03, 100.03, "jalan_rusak", "Aspal mengelupas"));
         var page = await chromium.NewPageAsync(city.BaseUrl);
 
         await MapPage.OpenFixtureCityAsync(page, "category=sampah&status=open&days=30");
@@ -38,10 +72,15 @@ public sealed class MapPageTests(Chromium chromium, BrowserCityApp city) : IClas
         await Expect(page.Locator("#filter-category")).ToHaveValueAsync("sampah");
         await Expect(page.Locator("#filter-status")).ToHaveValueAsync("open");
         await Expect(page.Locator("#filter-days")).ToHaveValueAsync("30");
+        await Expect(page.Locator($".ujar-marker[data-ticket='{rubbish}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator($".ujar-marker[data-ticket='{road}']")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".ujar-marker:not([data-category=sampah])")).ToHaveCountAsync(0);
         var before = await MapPage.RenderCountAsync(page);
         await page.Locator("#filter-category").SelectOptionAsync("jalan_rusak");
         await Expect(page).ToHaveURLAsync(new Regex("[?&]category=jalan_rusak(&|$)"));
         await MapPage.WaitForRedrawAfterAsync(page, before);
+        await Expect(page.Locator($".ujar-marker[data-ticket='{road}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator($".ujar-marker[data-ticket='{rubbish}']")).ToHaveCountAsync(0);
         await page.Locator("#filter-days").SelectOptionAsync("");
         await Expect(page).ToHaveURLAsync(new Regex("^(?!.*[?&]days=[0-9])"));
         Assert.Matches("[?&]lat=0\\.04", page.Url);
@@ -103,7 +142,15 @@ public sealed class MapPageTests(Chromium chromium, BrowserCityApp city) : IClas
         await page.Locator("#btn-report").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#report-panel")).ToBeVisibleAsync();
+        // Every control of the report form has a name a screen reader can say (Chromium's accessibility tree).
+        await Expect(page.Locator("input[name=category]")).ToHaveCountAsync(10);
+        var controls = page.Locator("#report-panel :is(button, input, select, textarea)").Filter(new() { Visible = true });
+        Assert.True(await controls.CountAsync() >= 18, "the report form shows fewer controls than the contract names");
+        foreach (var control in await controls.AllAsync())
+            await Expect(control).ToHaveAccessibleNameAsync(new Regex(@"\S"));
     }
+
+    private static string Ticket(System.Text.Json.JsonElement filed) => filed.GetProperty("ticket").GetString()!;
 
     // Playwright fills results through a parameterless constructor and setters.
     private sealed class FocusState

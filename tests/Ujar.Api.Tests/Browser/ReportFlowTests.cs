@@ -118,11 +118,22 @@ public sealed class ReportFlowTests(Chromium chromium, BrowserCityApp city) : IC
         await MapPage.DropPinAsync(page, 0.025, 100.025);
         await page.Locator("input[name=category][value=penerangan_jalan]").CheckAsync();
         await page.Locator("#description").FillAsync("Lampu jalan mati sejak minggu lalu.");
+        await page.Locator("#contact-name").FillAsync("Budi Santoso");
+        await page.Locator("#contact-phone").FillAsync("081298765432");
         await page.Locator("#anonymous").CheckAsync();
         await Expect(page.Locator("#contact-name")).ToBeHiddenAsync();
+        await Expect(page.Locator("#contact-phone")).ToBeHiddenAsync();
         await page.Locator("#btn-submit").ClickAsync();
         await Expect(page.Locator("#report-success")).ToBeVisibleAsync();
         var ticket = (await page.Locator("#ticket-number").TextContentAsync())!.Trim();
+        await using (var db = city.NewDb())
+        {
+            // An anonymous report keeps no contact at all, even what was typed before ticking the box.
+            var row = db.Complaints.Single(c => c.Ticket == ticket);
+            Assert.True(row.Anonymous);
+            Assert.Null(row.ReporterName);
+            Assert.Null(row.ReporterPhone);
+        }
         await page.Locator("#ticket-link").ClickAsync();
         await Expect(page.Locator("#track-ticket")).ToHaveTextAsync(ticket);
         await Expect(page.Locator("#track-photos img")).ToHaveCountAsync(0);
@@ -132,6 +143,44 @@ public sealed class ReportFlowTests(Chromium chromium, BrowserCityApp city) : IC
         await Expect(page.Locator("#track-photos img")).ToHaveCountAsync(1);
         var stored = await city.GetJsonAsync($"/api/complaints/{ticket}");
         Assert.Equal(1, stored.GetProperty("photos").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_pin_in_a_sliver_gap_previews_the_snap_and_the_tracking_page_says_how_far_it_was_moved()
+    {
+        var page = await chromium.NewPageAsync(city.BaseUrl);
+        await MapPage.OpenFixtureCityAsync(page, view: "lat=0.02&lon=100.045&z=17");
+
+        // In the gap between Sawah and Bukit, 11 m from Sawah (gis-data/fixture-city/points.csv: gap_near_west).
+        await MapPage.DropPinAsync(page, 0.02, 100.045);
+        await page.Locator("input[name=category][value=galian_kabel]").CheckAsync();
+
+        await Expect(page.Locator("#route-kelurahan")).ToHaveTextAsync("Kelurahan Sawah");
+        await Expect(page.Locator("#route-snapped")).ToBeVisibleAsync();
+        await Expect(page.Locator("#route-snapped")).ToContainTextAsync("11 m");
+        await page.Locator("#description").FillAsync("Galian kabel di tepi parit tidak ditutup");
+        await page.Locator("#anonymous").CheckAsync();
+        await page.Locator("#btn-submit").ClickAsync();
+        await page.Locator("#ticket-link").ClickAsync();
+
+        await Expect(page.Locator("#track-kelurahan")).ToHaveTextAsync("Kelurahan Sawah");
+        await Expect(page.Locator("#track-snapped")).ToBeVisibleAsync();
+        await Expect(page.Locator("#track-snapped")).ToContainTextAsync("11 m");
+    }
+
+    [Fact]
+    public async Task At_most_three_photos_are_kept_and_each_has_a_preview()
+    {
+        var page = await chromium.NewPageAsync(city.BaseUrl);
+        await MapPage.OpenFixtureCityAsync(page);
+        await page.Locator("#btn-report").ClickAsync();
+        var photos = new List<FilePayload>();
+        for (var i = 1; i <= 4; i++) photos.Add(await MapPage.DrawPhotoAsync(page, $"foto{i}.jpg"));
+
+        await page.Locator("#photos").SetInputFilesAsync(photos);
+
+        await Expect(page.Locator("#photo-previews img")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#report-panel")).ToContainTextAsync("Paling banyak 3 foto");
     }
 
     [Fact]
