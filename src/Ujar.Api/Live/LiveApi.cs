@@ -49,7 +49,8 @@ public static class LiveApi
         if (area.Box?.EnvelopeInternal is { } box)
             query = query.Where(e => e.Lon >= box.MinX && e.Lon <= box.MaxX && e.Lat >= box.MinY && e.Lat <= box.MaxY);
         var events = await query.OrderBy(e => e.Seq).Take(pageSize).ToListAsync(ct);
-        var lastSeq = events.Count == pageSize ? events[^1].Seq : Math.Max(newest, afterSeq);
+        // Below `after` only when the client's cursor is ahead of the log (a restored database): it then starts again from here.
+        var lastSeq = events.Count == pageSize ? events[^1].Seq : newest;
         return TypedResults.Ok(new EventPage(events.Select(LiveEventDto.From).ToList(), lastSeq));
     }
 }
