@@ -135,10 +135,13 @@ echo "== services: ours $ours_url ($rows complaints), baseline $baseline_url (0 
 
 # ---- measure ------------------------------------------------------------------------------------------------------
 echo "== headless Chromium, $runs runs per side, interleaved"
+# Other work on the machine slows both sides; the load is printed so a disturbed run can be recognised and repeated.
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 dotnet "$bench" map --ours "$ours_url" --baseline "$baseline_url" --runs "$runs" | tee "$work/map.out"
 declare -A m
 while IFS='=' read -r key value; do m[$key]=$value; done < <(grep -E '^map\.[a-z_.]+=' "$work/map.out")
 [[ -n ${m[map.ours.ready_median_ms]:-} ]] || die "the map benchmark printed no results"
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 # ---- summary -----------------------------------------------------------------------------------------------------
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
@@ -151,6 +154,7 @@ Ujar map benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1
   and PostgreSQL $pg_version share these cores with the browser; loopback only.
   ours: $rows demo complaints (seed-demo, ${seed_seconds} s to load); baseline: the same boundaries, no complaints.
   Default city view (/api/config), $runs runs per side after one warm-up each, interleaved.
+  Load average (1 min) $load_before before and $load_after after the runs, on $(nproc) cores: above ~2, other work shared them.
 
 $(line "" "ours" "baseline" "ratio")
 $(line "------------------------------------------------" "---------" "---------" "-------")
