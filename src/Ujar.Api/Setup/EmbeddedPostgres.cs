@@ -317,7 +317,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             var settings = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{layout.SocketDir}'";
             if (throwaway)
             {
-                settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+                // Test runs keep a database and a connection pool per test class, all open at once.
+                settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500";
             }
 
             // setsid: a new session, so a terminal's Ctrl+C meant for the app does not also stop the database under it;
