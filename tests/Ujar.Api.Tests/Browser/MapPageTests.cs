@@ -112,7 +112,7 @@ public sealed class MapPageTests(Chromium chromium, BrowserCityApp city) : IClas
     }
 
     [Fact]
-    public async Task Report_button_and_filters_are_reached_with_tab_and_have_accessible_names_and_visible_focus()
+    public async Task Report_button_filters_and_report_form_are_reached_with_tab_named_and_show_their_focus()
     {
         var page = await chromium.NewPageAsync(city.BaseUrl);
         await MapPage.OpenFixtureCityAsync(page);
@@ -122,15 +122,7 @@ public sealed class MapPageTests(Chromium chromium, BrowserCityApp city) : IClas
         for (var press = 0; press < 60 && !wanted.IsSubsetOf(reached); press++)
         {
             await page.Keyboard.PressAsync("Tab");
-            var focused = await page.EvaluateAsync<FocusState?>("""
-                () => {
-                  const el = document.activeElement;
-                  if (!el || !el.id) return null;
-                  const style = getComputedStyle(el);
-                  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-                  return { id: '#' + el.id, visible: el.matches(':focus-visible') && (outline || style.boxShadow !== 'none') };
-                }
-                """);
+            var focused = await FocusedAsync(page);
             if (focused is null || !wanted.Contains(focused.Id)) continue;
             Assert.True(focused.Visible, $"{focused.Id} has no visible focus indicator when reached with Tab");
             reached.Add(focused.Id);
@@ -148,7 +140,33 @@ public sealed class MapPageTests(Chromium chromium, BrowserCityApp city) : IClas
         Assert.True(await controls.CountAsync() >= 18, "the report form shows fewer controls than the contract names");
         foreach (var control in await controls.AllAsync())
             await Expect(control).ToHaveAccessibleNameAsync(new Regex(@"\S"));
+        // …and shows where the keyboard is, all the way through the form.
+        var panelStops = new List<string>();
+        for (var press = 0; press < 40; press++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await FocusedAsync(page) is not { InPanel: true } focused) continue;
+            Assert.True(focused.Visible, $"{focused.Id} in the report panel has no visible focus indicator when reached with Tab");
+            panelStops.Add(focused.Id);
+        }
+        Assert.Contains("#description", panelStops);
+        Assert.Contains("#anonymous", panelStops);
     }
+
+    private static Task<FocusState?> FocusedAsync(IPage page) =>
+        page.EvaluateAsync<FocusState?>("""
+            () => {
+              const el = document.activeElement;
+              if (!el || el === document.body) return null;
+              const style = getComputedStyle(el);
+              const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+              return {
+                id: el.id ? '#' + el.id : `${el.tagName.toLowerCase()}[name=${el.name}][value=${el.value}]`,
+                visible: el.matches(':focus-visible') && (outline || style.boxShadow !== 'none'),
+                inPanel: !!el.closest('#report-panel'),
+              };
+            }
+            """);
 
     private static string Ticket(System.Text.Json.JsonElement filed) => filed.GetProperty("ticket").GetString()!;
 
@@ -157,6 +175,7 @@ public sealed class MapPageTests(Chromium chromium, BrowserCityApp city) : IClas
     {
         public string Id { get; set; } = "";
         public bool Visible { get; set; }
+        public bool InPanel { get; set; }
     }
 
     [Fact]
