@@ -34,7 +34,7 @@ export const ComplaintsLayer = L.Layer.extend({
     this._live = live;
     this._points = [];
     this._bbox = null;
-    this._markersByTicket = new Map();
+    this._markers = new Map();
   },
 
   onAdd(map) {
@@ -55,7 +55,7 @@ export const ComplaintsLayer = L.Layer.extend({
     clearTimeout(this._drawTimer);
     clearTimeout(this._refetchTimer);
     map.removeLayer(this._group);
-    this._markersByTicket.clear();
+    this._markers.clear();
   },
 
   /** Loads the complaints of the current view and filters, replacing what is drawn. */
@@ -152,19 +152,34 @@ export const ComplaintsLayer = L.Layer.extend({
     this._refetchTimer = setTimeout(() => this.refresh(), 1000);
   },
 
+  // Markers are kept between draws by key (a complaint by its ticket, a cluster by place and count) and only what
+  // changed is touched: a pan keeps the DOM of what stays in view, and an open popup stays open.
   _draw() {
     clearTimeout(this._drawTimer);
-    this._group.clearLayers();
-    this._markersByTicket.clear();
-    if (this._zoom >= DETAIL_ZOOM) {
-      for (const point of this._points) this._addComplaintMarker(point);
-    } else {
-      this._drawClusters();
+    const wanted = new Map((this._zoom >= DETAIL_ZOOM ? this._points.map(complaintItem) : this._clusterItems())
+      .map((item) => [item.key, item]));
+    for (const [key, marker] of this._markers) {
+      if (wanted.has(key)) continue;
+      this._group.removeLayer(marker);
+      this._markers.delete(key);
+    }
+    for (const [key, item] of wanted) {
+      const marker = this._markers.get(key);
+      if (!marker) {
+        this._markers.set(key, item.point ? this._complaintMarker(item.point) : this._clusterMarker(item));
+      } else if (item.point) {
+        // Grid cells carry less than a popup fetched (photo, description): keep what is already known.
+        for (const [field, value] of Object.entries(marker.point)) if (!(field in item.point)) item.point[field] = value;
+        marker.point = item.point;
+        this._decorate(marker);
+      } else {
+        marker.zoomTo = item.zoomTo;
+      }
     }
     announceRender();
   },
 
-  _drawClusters() {
+  _clusterItems() {
     const index = new Supercluster({
       radius: CLUSTER_RADIUS_PX,
       maxZoom: DETAIL_ZOOM - 1,
@@ -178,33 +193,36 @@ export const ComplaintsLayer = L.Layer.extend({
       geometry: { type: 'Point', coordinates: [point.lon, point.lat] },
       properties: point,
     })));
-    for (const feature of index.getClusters(this._bbox, Math.floor(this._zoom))) {
+    const zoom = Math.floor(this._zoom);
+    return index.getClusters(this._bbox, zoom).map((feature) => {
       const [lon, lat] = feature.geometry.coordinates;
       const properties = feature.properties;
-      if (!properties.cluster && properties.count === 1 && properties.ticket) {
-        this._addComplaintMarker(properties);
-      } else {
-        const zoomTo = properties.cluster
-          ? index.getClusterExpansionZoom(properties.cluster_id)
-          : Math.floor(this._zoom) + 2;
-        this._addClusterMarker(lat, lon, properties.count, Math.min(zoomTo, DETAIL_ZOOM));
-      }
-    }
-  },
-
-  _addClusterMarker(lat, lon, count, zoomTo) {
-    const size = count < 10 ? 'small' : count < 100 ? 'medium' : 'large';
-    const icon = L.divIcon({
-      className: `ujar-cluster ujar-cluster-${size}`,
-      html: `<span>${count}</span>`,
-      iconSize: null,
+      if (!properties.cluster && properties.count === 1 && properties.ticket) return complaintItem(properties);
+      // A supercluster cluster opens at its expansion zoom; a server cell that stayed alone, two levels closer.
+      const zoomTo = properties.cluster ? index.getClusterExpansionZoom(properties.cluster_id) : zoom + 2;
+      const { count } = properties;
+      return { key: `c:${lat.toFixed(6)}:${lon.toFixed(6)}:${count}`, lat, lon, count, zoomTo: Math.min(zoomTo, DETAIL_ZOOM) };
     });
-    const marker = L.marker([lat, lon], { icon, title: t('popup.zoomIn', { n: count }) }).addTo(this._group);
-    marker.getElement().setAttribute('aria-label', t('popup.zoomIn', { n: count }));
-    marker.on('click', () => this._map.setView([lat, lon], zoomTo));
   },
 
-  _addComplaintMarker(point) {
+  _clusterMarker({ lat, lon, count, zoomTo }) {
+    const size = count < 10 ? 'small' : count < 100 ? 'medium' : 'large';
+    const icon = L.divIcon({ className: `ujar-cluster ujar-cluster-${size}`, html: `<span>${count}</span>`, iconSize: null });
+    const marker = L.marker([lat, lon], { icon }).addTo(this._group);
+    marker.count = count;
+    marker.zoomTo = zoomTo;
+    marker.on('click', () => this._map.setView([lat, lon], marker.zoomTo));
+    this._labelCluster(marker);
+    return marker;
+  },
+
+  _labelCluster(marker) {
+    const label = t('popup.zoomIn', { n: marker.count });
+    marker.getElement().setAttribute('aria-label', label);
+    marker.getElement().title = label;
+  },
+
+  _complaintMarker(point) {
     const icon = L.divIcon({
       className: 'ujar-marker',
       html: `${categoryIcon(point.category)}<span class="marker-support"></span>`,
@@ -212,13 +230,16 @@ export const ComplaintsLayer = L.Layer.extend({
       popupAnchor: [0, -14],
     });
     const marker = L.marker([point.lat, point.lon], { icon }).addTo(this._group);
-    marker.bindPopup(() => this._popupContent(point), { minWidth: 200, maxWidth: 260 });
-    marker.on('popupopen', () => this._completePoint(point, marker));
-    this._markersByTicket.set(point.ticket, marker);
-    this._decorate(marker.getElement(), point);
+    marker.point = point;
+    marker.bindPopup(() => this._popupContent(marker.point), { minWidth: 200, maxWidth: 260 });
+    marker.on('popupopen', () => this._completePoint(marker));
+    this._decorate(marker);
+    return marker;
   },
 
-  _decorate(element, point) {
+  _decorate(marker) {
+    const { point } = marker;
+    const element = marker.getElement();
     element.dataset.ticket = point.ticket;
     element.dataset.status = point.status;
     element.dataset.category = point.category;
@@ -227,21 +248,24 @@ export const ComplaintsLayer = L.Layer.extend({
     const label = t('marker.label', { category: categoryName(categoryByCode(point.category)), status: statusLabel(point.status), ticket: point.ticket });
     element.setAttribute('aria-label', label);
     element.title = label;
-  },
-
-  _updateMarker(point) {
-    const marker = this._markersByTicket.get(point.ticket);
-    if (!marker) return;
-    this._decorate(marker.getElement(), point);
     if (marker.isPopupOpen()) marker.setPopupContent(this._popupContent(point));
   },
 
+  _updateMarker(point) {
+    const marker = this._markers.get(complaintKey(point.ticket));
+    if (marker) this._decorate(marker);
+  },
+
   _relabel() {
-    for (const point of this._points) this._updateMarker(point);
+    for (const marker of this._markers.values()) {
+      if (marker.point) this._decorate(marker);
+      else this._labelCluster(marker);
+    }
   },
 
   // The grid cells carry no photo or support count; the popup fetches them the first time it opens.
-  async _completePoint(point, marker) {
+  async _completePoint(marker) {
+    const { point } = marker;
     if (point.detailLoaded) return;
     try {
       const detail = await getJson(`/api/complaints/${encodeURIComponent(point.ticket)}`);
@@ -255,8 +279,7 @@ export const ComplaintsLayer = L.Layer.extend({
     } catch {
       return; // the popup keeps what it already shows
     }
-    this._decorate(marker.getElement(), point);
-    if (marker.isPopupOpen()) marker.setPopupContent(this._popupContent(point));
+    this._decorate(marker);
   },
 
   _popupContent(point) {
@@ -274,4 +297,6 @@ export const ComplaintsLayer = L.Layer.extend({
   },
 });
 
+const complaintKey = (ticket) => `t:${ticket}`;
+const complaintItem = (point) => ({ key: complaintKey(point.ticket), point });
 const shorten = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
