@@ -85,7 +85,7 @@ export class LiveConnection {
 
   watchTicket(ticket) {
     this._tickets.add(ticket);
-    if (this._isConnected()) this._enqueueSync({ area: null, tickets: [ticket] });
+    if (this._isConnected()) this._enqueueSync({ area: null, tickets: [ticket] }).catch(() => {});
   }
 
   unwatchTicket(ticket) {
@@ -116,7 +116,8 @@ export class LiveConnection {
 
   _watchArea(area) {
     this._area = area;
-    if (this._isConnected()) this._enqueueSync({ area, tickets: [] });
+    // A connection lost meanwhile subscribes everything again when it comes back.
+    if (this._isConnected()) this._enqueueSync({ area, tickets: [] }).catch(() => {});
   }
 
   // "Connected" only once the subscriptions are in place: from then on no event for this view is missed.
@@ -144,9 +145,16 @@ export class LiveConnection {
       for (const ticket of tickets) watches.push(this._connection.invoke('WatchTicket', ticket));
       const answers = await Promise.all(watches);
       const serverLastSeq = Math.max(0, ...answers.map((answer) => answer?.lastSeq ?? 0));
-      // The first time, the layers have just loaded the current state: nothing to replay.
-      if (this._lastSeq === null) this._lastSeq = serverLastSeq;
-      else if (serverLastSeq > this._lastSeq) await this._catchUp(area, tickets, serverLastSeq);
+      if (this._lastSeq === null) {
+        // The first time, the layers have just loaded the current state: nothing to replay.
+        this._lastSeq = serverLastSeq;
+      } else if (serverLastSeq < this._lastSeq) {
+        // The server's log is behind what we saw (restored from a backup): start again from its numbering.
+        this._lastSeq = serverLastSeq;
+        this._resync();
+      } else if (serverLastSeq > this._lastSeq) {
+        await this._catchUp(area, tickets, serverLastSeq);
+      }
     } finally {
       const buffered = this._buffer;
       this._buffer = null;
@@ -167,11 +175,15 @@ export class LiveConnection {
     }
     if (!pages || pages.some((page) => page.events.length >= CATCH_UP_LIMIT)) {
       this._lastSeq = Math.max(this._lastSeq, serverLastSeq);
-      for (const listener of this._resyncListeners) listener();
+      this._resync();
       return;
     }
     const missed = pages.flatMap((page) => page.events).sort((a, b) => a.seq - b.seq);
     for (const event of missed) this._deliver(event);
+  }
+
+  _resync() {
+    for (const listener of this._resyncListeners) listener();
   }
 
   _receive(event) {

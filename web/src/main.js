@@ -17,13 +17,36 @@ bindLangToggle(document.getElementById('btn-lang'));
 const live = new LiveConnection(document.getElementById('live-status'));
 
 const tracked = location.pathname.match(/^\/lacak\/([^/]+)\/?$/);
-const page = tracked
-  ? new TrackPage(root, decodeURIComponent(tracked[1]), live).add()
-  : mountMapPage(root, live);
+let unmount = null;
 
-page.then(() => live.start(), (error) => {
-  // Without /api/config or the categories there is no page to show: say so in the reader's language.
-  const { title, detail } = error.problem ? describeProblem(error.problem) : { title: String(error) };
-  root.replaceChildren(h('div', { class: 'page-error', role: 'alert' }, h('strong', {}, title), detail ? h('p', {}, detail) : null));
-  throw error;
+async function mountPage() {
+  if (!tracked) return mountMapPage(root, live);
+  const page = new TrackPage(root, decodeURIComponent(tracked[1]), live);
+  await page.add();
+  return () => page.remove();
+}
+
+async function show() {
+  try {
+    unmount = await mountPage();
+  } catch (error) {
+    // Without /api/config or the categories there is no page to show: say so in the reader's language.
+    const { title, detail } = error.problem ? describeProblem(error.problem) : { title: String(error) };
+    root.replaceChildren(h('div', { class: 'page-error', role: 'alert' }, h('strong', {}, title), detail ? h('p', {}, detail) : null));
+    throw error;
+  }
+  live.start();
+}
+
+// Leaving the page closes the live connection (an open WebSocket keeps a page out of the back/forward cache); coming
+// back to it from that cache builds the page again and the feed catches up from the last event it saw.
+addEventListener('pagehide', () => {
+  unmount?.();
+  unmount = null;
+  live.stop();
 });
+addEventListener('pageshow', (event) => {
+  if (event.persisted) show();
+});
+
+show();
