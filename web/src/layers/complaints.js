@@ -35,6 +35,7 @@ export const ComplaintsLayer = L.Layer.extend({
     this._points = [];
     this._bbox = null;
     this._markers = new Map();
+    this._eventsDuringLoad = null;
   },
 
   onAdd(map) {
@@ -68,6 +69,8 @@ export const ComplaintsLayer = L.Layer.extend({
     const zoom = map.getZoom();
     const bbox = bboxOf(map, VIEW_PAD);
     const filters = this._filters.apiParams();
+    // The answer may predate events that arrive while it loads: they are applied again on top of it.
+    this._eventsDuringLoad = [];
     try {
       if (zoom >= DETAIL_ZOOM) {
         const page = await getJson(`/api/complaints${query({ bbox: bbox.join(','), limit: DETAIL_LIMIT, ...filters })}`, { signal: abort.signal });
@@ -81,11 +84,16 @@ export const ComplaintsLayer = L.Layer.extend({
         }));
       }
     } catch (error) {
-      if (error.name !== 'AbortError') console.warn('Ujar: complaints not loaded', error);
+      if (error.name === 'AbortError') return; // a newer load took over
+      console.warn('Ujar: complaints not loaded', error);
+      this._eventsDuringLoad = null;
       return;
     }
     this._bbox = bbox;
     this._zoom = zoom;
+    const missed = this._eventsDuringLoad;
+    this._eventsDuringLoad = null;
+    for (const event of missed) this._applyEvent(event);
     this._draw();
   },
 
@@ -103,6 +111,7 @@ export const ComplaintsLayer = L.Layer.extend({
   },
 
   _applyEvent(event) {
+    this._eventsDuringLoad?.push(event);
     if (!this._bbox) return;
     const point = this._pointByTicket(event.ticket);
     if (event.type === 'complaint_filed') {
@@ -115,7 +124,7 @@ export const ComplaintsLayer = L.Layer.extend({
         point.status = event.status;
         if (this._filters.matches(point)) this._updateMarker(point);
         else this._removePoint(point);
-      } else if (bboxContains(this._bbox, event.lat, event.lon)) {
+      } else if (this._filters.state.status && bboxContains(this._bbox, event.lat, event.lon)) {
         // Inside a server-side cell, or newly matching the status filter: only the server can say how it counts now.
         this._refetchSoon();
       }

@@ -16,7 +16,6 @@ export async function mountMapPage(root, live) {
   const [config, categories] = await Promise.all([getJson('/api/config'), loadCategories()]);
   root.replaceChildren(fromTemplate('page-map'));
   translate(root);
-  document.body.classList.add('page-map');
 
   // The filter bar first: the map measures its container once, when it is created.
   const filters = new FiltersPanel(root.querySelector('#filters'), categories);
@@ -42,7 +41,6 @@ export async function mountMapPage(root, live) {
     filters.remove();
     map.removeLayer(boundaries);
     map.remove();
-    document.body.classList.remove('page-map');
     root.replaceChildren();
   };
 }

@@ -28,7 +28,9 @@ export class TrackPage {
     translate(this._root);
     this._el('track-ticket').textContent = this._ticket;
     document.title = `${this._ticket} · Ujar`;
-    this._config = getJson('/api/config');
+    // Both only dress the facts (category names, a map): the page stands without them.
+    this._config = getJson('/api/config').catch(() => null);
+    this._categories = loadCategories().catch(() => []);
     this._unsubscribe = [
       this._live.subscribe((event) => this._applyEvent(event)),
       this._live.onResync(() => this._load()),
@@ -36,7 +38,7 @@ export class TrackPage {
       listen(this._el('track-add-photos'), 'change', () => this._addPhotos()),
     ];
     this._live.watchTicket(this._ticket);
-    await Promise.all([loadCategories().catch(() => []), this._load()]);
+    await this._load();
   }
 
   remove() {
@@ -48,7 +50,7 @@ export class TrackPage {
 
   async _load() {
     try {
-      this._detail = await getJson(`/api/complaints/${encodeURIComponent(this._ticket)}`);
+      [this._detail] = await Promise.all([getJson(`/api/complaints/${encodeURIComponent(this._ticket)}`), this._categories]);
       this._problem = null;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -108,14 +110,9 @@ export class TrackPage {
   }
 
   async _showMap() {
-    if (this._map) return;
     const { lat, lon, ticket, status, category } = this._detail.complaint;
-    let config;
-    try {
-      config = await this._config;
-    } catch {
-      return; // the facts above are the page; the map only illustrates them
-    }
+    const config = await this._config;
+    if (!config || this._map) return; // a reload of the facts keeps the map it has
     this._map = createMap(this._el('track-map'), config, { center: [lat, lon], zoom: TRACK_ZOOM });
     new BoundariesLayer().addTo(this._map);
     const icon = L.divIcon({ className: 'ujar-marker', html: categoryIcon(category), iconSize: [30, 30] });

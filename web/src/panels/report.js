@@ -53,7 +53,7 @@ export class ReportPanel {
     this._renderCategories();
     const el = this._el;
     this._unsubscribe = [
-      listen(el('btn-report'), 'click', () => (this._panel.hidden ? this._open() : this._close())),
+      listen(el('btn-report'), 'click', () => this._open()),
       listen(el('btn-close-report'), 'click', () => this._close()),
       listen(this._panel, 'keydown', (event) => event.key === 'Escape' && this._close()),
       listen(el('btn-locate'), 'click', () => this._locate()),
@@ -84,6 +84,7 @@ export class ReportPanel {
     this._removePin();
     this._clearPreviews();
     this._el('category-options').replaceChildren();
+    document.body.classList.remove('reporting');
   }
 
   _open() {
