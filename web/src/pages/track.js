@@ -79,6 +79,7 @@ export class TrackPage {
     if (!this._detail) return;
 
     const { complaint, photos, timeline } = this._detail;
+    this._root.querySelector('.back').href = `/?lat=${complaint.lat}&lon=${complaint.lon}&z=${TRACK_ZOOM}`;
     const status = this._el('track-status');
     status.textContent = statusLabel(complaint.status);
     status.dataset.status = complaint.status;
