@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 .ci/ensure-deps --browser --compose
 
 if [[ -f web/package.json ]]; then
-  (cd web && { [[ -d node_modules ]] || npm ci; } && npm run build)
+  # npm ci again whenever the lockfile is newer than what was installed from it.
+  (cd web && { [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci; } && npm run build)
 fi
 
 results=tests/artifacts/results
