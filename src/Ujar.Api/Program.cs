@@ -2,6 +2,7 @@ using Ujar.Api.Boundaries;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
 using Ujar.Api.Demo;
+using Ujar.Api.Hotspots;
 using Ujar.Api.Live;
 using Ujar.Api.Supports;
 using Ujar.Api.Photos;
@@ -17,6 +18,7 @@ builder.Services.AddComplaintRouting();   // point → kelurahan/kecamatan, cate
 builder.Services.AddComplaintIntake();    // group-committed inserts
 builder.Services.AddPhotos();             // re-encoded JPEGs (no EXIF) in the media folder
 builder.Services.AddLiveEvents();         // SignalR hub + in-order broadcaster of the live event log
+builder.Services.AddComplaintPoints();    // hotspot layers: every complaint in memory, following the live event log
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
 if (command.DemoLive) builder.Services.AddHostedService<DemoLive>();  // serve --demo-live: a plausible complaint every few seconds

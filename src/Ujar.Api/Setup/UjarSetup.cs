@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.IO.Converters;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Hotspots;
 using Ujar.Api.Live;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
@@ -38,6 +39,14 @@ public static class UjarSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ComplaintWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ComplaintWriter>());
+        return services;
+    }
+
+    /// <summary>The hotspot layers' in-memory copy of every complaint, kept current from the live event log.</summary>
+    public static IServiceCollection AddComplaintPoints(this IServiceCollection services)
+    {
+        services.AddSingleton<ComplaintPoints>();
+        services.AddHostedService(sp => sp.GetRequiredService<ComplaintPoints>());
         return services;
     }
 
