@@ -1,6 +1,7 @@
 // Entry point: the shared header (live indicator, language toggle), then the page the URL names.
 //   /                 → pages/map.js
 //   /lacak/{ticket}   → pages/track.js
+//   /perencana        → pages/planner.js
 
 import 'leaflet/dist/leaflet.css';
 import './styles.css';
@@ -9,6 +10,7 @@ import { h } from './dom.js';
 import { bindLangToggle, translate } from './i18n.js';
 import { LiveConnection } from './live.js';
 import { mountMapPage } from './pages/map.js';
+import { mountPlannerPage } from './pages/planner.js';
 import { TrackPage } from './pages/track.js';
 
 const root = document.getElementById('app');
@@ -17,9 +19,11 @@ bindLangToggle(document.getElementById('btn-lang'));
 const live = new LiveConnection(document.getElementById('live-status'));
 
 const tracked = location.pathname.match(/^\/lacak\/([^/]+)\/?$/);
+const planner = /^\/perencana\/?$/.test(location.pathname);
 let unmount = null;
 
 async function mountPage() {
+  if (planner) return mountPlannerPage(root, live);
   if (!tracked) return mountMapPage(root, live);
   const page = new TrackPage(root, decodeURIComponent(tracked[1]), live);
   await page.add();

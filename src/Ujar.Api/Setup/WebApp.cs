@@ -25,8 +25,8 @@ public sealed class MapConfig
 
 /// <summary>
 /// The citizens' map (web/, built by Vite into web/dist) served from the API's own origin, and its settings at
-/// <c>GET /api/config</c>. Only the two pages of the app fall back to index.html, so an unknown API path stays a 404
-/// ProblemDetails instead of becoming an HTML page.
+/// <c>GET /api/config</c>. Only the pages of the app (map, tracking, planners) fall back to index.html, so an unknown
+/// API path stays a 404 ProblemDetails instead of becoming an HTML page.
 /// </summary>
 public static class WebApp
 {
@@ -68,6 +68,7 @@ public static class WebApp
         var page = (HttpContext context) => AppPage(context, webRoot);
         app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
         app.MapMethods("/lacak/{ticket}", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
+        app.MapMethods("/perencana", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
         return app;
     }
 
