@@ -108,7 +108,7 @@ class DetailsPanel {
   _renderNumbers() {
     const rows = [];
     for (const [key, value] of Object.entries(this._feature.properties)) {
-      if (value === null || value === undefined || typeof value === 'object' && !Array.isArray(value)) continue;
+      if (value === undefined) continue;
       rows.push(h('dt', {}, key), h('dd', { 'data-prop': key }, describe(key, value)));
     }
     this._numbers.replaceChildren(...rows);
@@ -148,9 +148,13 @@ class DetailsPanel {
 }
 
 function describe(key, value) {
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? Object.values(v).join(' ') : String(v))).join(', ');
+  // A missing population is "no data", never zero.
+  if (value === null) return t('planner.noData');
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? v.name ?? Object.values(v).join(' ') : String(v))).join(', ');
+  if (typeof value === 'object') return Object.entries(value).map(([k, n]) => `${categoryName(categoryByCode(k)) || k}: ${n}`).join(', ');
   if (key === 'bin') return `${value} (${t(`gi.${value}`)})`;
   if (key === 'trend') return t(`trend.${trendKey(value)}`);
+  if (key === 'dominantCategory') return categoryName(categoryByCode(value)) || value;
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   return String(value);
 }
