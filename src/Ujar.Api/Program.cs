@@ -19,6 +19,7 @@ builder.Services.AddComplaintIntake();    // group-committed inserts
 builder.Services.AddPhotos();             // re-encoded JPEGs (no EXIF) in the media folder
 builder.Services.AddLiveEvents();         // SignalR hub + in-order broadcaster of the live event log
 builder.Services.AddComplaintPoints();    // hotspot layers: every complaint in memory, following the live event log
+builder.Services.AddHotspotLayers();      // hex grids and computed layers, cached
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
 if (command.DemoLive) builder.Services.AddHostedService<DemoLive>();  // serve --demo-live: a plausible complaint every few seconds
@@ -32,6 +33,7 @@ app.MapComplaints();
 app.MapPhotos();          // photos added later by the reporter; /media/photos/…
 app.MapSupports();        // "Dukung" and the nearby list offered before filing a duplicate
 app.MapLive();            // /hubs/live and GET /api/events
+app.MapHotspots();        // planners' layers: hex bins + Gi*, trend, density clusters, kelurahan
 app.MapBoundaries();
 app.MapCategories();
 app.MapWebApp();          // the map front end from web/dist, GET /api/config

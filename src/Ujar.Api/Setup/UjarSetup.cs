@@ -50,6 +50,10 @@ public static class UjarSetup
         return services;
     }
 
+    /// <summary>The hotspot layers' caches: hex grids per (boundary generation, cell size), and computed layers for a few
+    /// seconds so a burst of identical requests computes once.</summary>
+    public static IServiceCollection AddHotspotLayers(this IServiceCollection services) => services.AddMemoryCache();
+
     /// <summary>Complaint photos: re-encoded JPEGs in the media folder (<c>Ujar:MediaPath</c>), checked at start.</summary>
     public static IServiceCollection AddPhotos(this IServiceCollection services)
     {

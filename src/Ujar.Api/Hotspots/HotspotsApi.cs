@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Caching.Memory;
+using NetTopologySuite.Geometries;
+using Ujar.Api.Routing;
+using Ujar.Api.Setup;
+
+namespace Ujar.Api.Hotspots;
+
+/// <summary>A feature of a hotspot layer: a lon/lat geometry and its numbers.</summary>
+public sealed record HotspotFeature(Geometry Geometry, IReadOnlyDictionary<string, object?> Properties)
+{
+    [JsonPropertyOrder(-1)] public string Type => "Feature";
+}
+
+/// <summary>A hotspot layer as GeoJSON: the features plus foreign members echoing what was computed (<c>cell</c>,
+/// <c>band</c>, <c>filter</c>, totals…). The CSV export writes the same features (<see cref="HotspotCsv"/>).</summary>
+public sealed class HotspotCollection
+{
+    [JsonPropertyOrder(-1)] public string Type => "FeatureCollection";
+    public required IReadOnlyList<HotspotFeature> Features { get; init; }
+    [JsonExtensionData] public Dictionary<string, object> Members { get; init; } = [];
+}
+
+/// <summary>
+/// The planners' layers over the in-memory complaint points (<see cref="ComplaintPoints"/>): hex bins with Getis-Ord
+/// Gi* (<see cref="GetisOrd"/>), their trend (<see cref="HotspotTrend"/>), density clusters and the kelurahan
+/// choropleth. Every layer takes the <see cref="HotspotFilter"/> parameters and <c>format=csv</c>.
+/// </summary>
+public static class HotspotsApi
+{
+    public const int MaxBand = 10_000;
+
+    /// <summary>A burst of identical requests (a planner's page and its live refresh) computes once; the points'
+    /// version is part of the key, so a new complaint is never hidden by the cache.</summary>
+    private static readonly TimeSpan ResultLifetime = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan GridLifetime = TimeSpan.FromMinutes(30);
+    // IMemoryCache.GetOrCreate is not atomic: the lock makes concurrent requests share one Lazy, not race to build two.
+    private static readonly Lock CacheLock = new();
+
+    public static IEndpointRouteBuilder MapHotspots(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/hotspots").WithTags("Hotspots");
+        api.MapGet("/hex", GetHex);
+        api.MapGet("/trend", GetTrend);
+        return app;
+    }
+
+    /// <summary><c>GET /api/hotspots/hex?cell=250&amp;band=750&amp;fdr=true&amp;category=…</c>: every city cell with its
+    /// complaint count (zeros included) and Gi* z, p and confidence bin.</summary>
+    public static async Task<IResult> GetHex(HttpRequest request, ComplaintRouter router, ComplaintPoints points, IMemoryCache cache,
+        CancellationToken ct, string? cell = null, string? band = null, string? fdr = null, string? format = null)
+    {
+        var (setup, problem) = await PrepareAsync(request, router, points, cache, cell, band, fdr, format, ct);
+        if (setup is null) return problem!;
+        var key = ("hex", setup.Grid.GenerationId, setup.Grid.Cell, setup.Band, setup.Fdr, FilterKey(setup.Filter), points.Version);
+        var collection = Cached(cache, key, ResultLifetime, () =>
+        {
+            var selection = points.Current.Select(setup.Filter);
+            var (counts, outside) = setup.Grid.Count(selection.X, selection.Y);
+            var gi = GetisOrd.Compute(Array.ConvertAll(counts, c => (double)c), setup.Neighbours.Start, setup.Neighbours.Neighbours, setup.Fdr);
+            var features = setup.Grid.Cells.Select((c, i) => new HotspotFeature(c.ClippedLonLat, new Dictionary<string, object?>
+            {
+                ["q"] = c.Q, ["r"] = c.R, ["count"] = counts[i], ["z"] = gi[i].Z, ["p"] = gi[i].P, ["bin"] = gi[i].Bin,
+                ["binLabel"] = GetisOrd.BinLabel(gi[i].Bin),
+            })).ToList();
+            return new HotspotCollection { Features = features, Members = Members(setup, selection.Count, outside) };
+        });
+        return Answer(setup.Format, "hex", collection);
+    }
+
+    /// <summary><c>GET /api/hotspots/trend?days=30&amp;…</c>: each cell's Gi* in the window and in the window of the
+    /// same length just before it, and the trend label (<see cref="HotspotTrend"/>). Needs a window with a start.</summary>
+    public static async Task<IResult> GetTrend(HttpRequest request, ComplaintRouter router, ComplaintPoints points, IMemoryCache cache,
+        TimeProvider clock, CancellationToken ct, string? cell = null, string? band = null, string? fdr = null, string? format = null)
+    {
+        var (setup, problem) = await PrepareAsync(request, router, points, cache, cell, band, fdr, format, ct);
+        if (setup is null) return problem!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (setup.Filter.PreviousWindow(now) is not { } previous)
+            return Problems.Validation(new Dictionary<string, Bilingual>
+            {
+                ["days"] = new("tren membutuhkan jendela waktu: days, from, atau season", "a trend needs a time window: days, from, or season"),
+            });
+        var key = ("trend", setup.Grid.GenerationId, setup.Grid.Cell, setup.Band, setup.Fdr, FilterKey(setup.Filter), points.Version);
+        var collection = Cached(cache, key, ResultLifetime, () =>
+        {
+            var set = points.Current;
+            var selection = set.Select(setup.Filter);
+            var before = set.Select(previous);
+            var (counts, outside) = setup.Grid.Count(selection.X, selection.Y);
+            var (previousCounts, previousOutside) = setup.Grid.Count(before.X, before.Y);
+            var gi = GetisOrd.Compute(Array.ConvertAll(counts, c => (double)c), setup.Neighbours.Start, setup.Neighbours.Neighbours, setup.Fdr);
+            var giBefore = GetisOrd.Compute(Array.ConvertAll(previousCounts, c => (double)c), setup.Neighbours.Start, setup.Neighbours.Neighbours, setup.Fdr);
+            var features = setup.Grid.Cells.Select((c, i) => new HotspotFeature(c.ClippedLonLat, new Dictionary<string, object?>
+            {
+                ["q"] = c.Q, ["r"] = c.R, ["trend"] = HotspotTrend.Label(gi[i], giBefore[i]),
+                ["count"] = counts[i], ["z"] = gi[i].Z, ["p"] = gi[i].P, ["bin"] = gi[i].Bin,
+                ["previousCount"] = previousCounts[i], ["previousZ"] = giBefore[i].Z, ["previousP"] = giBefore[i].P, ["previousBin"] = giBefore[i].Bin,
+            })).ToList();
+            var members = Members(setup, selection.Count, outside);
+            members["from"] = setup.Filter.FromUtc!;
+            members["to"] = setup.Filter.ToUtc ?? now;
+            members["previousFrom"] = previous.FromUtc!;
+            members["previousTo"] = previous.ToUtc!;
+            members["previousTotal"] = before.Count;
+            members["previousOutsideCells"] = previousOutside;
+            return new HotspotCollection { Features = features, Members = members };
+        });
+        return Answer(setup.Format, "trend", collection);
+    }
+
+    /// <summary>GeoJSON (the default) or, with <c>format=csv</c>, the same features as CSV. <paramref name="format"/>
+    /// has been checked by <see cref="ParseFormat"/>.</summary>
+    public static IResult Answer(string format, string layer, HotspotCollection collection) =>
+        format == "csv" ? HotspotCsv.Result(layer, collection) : TypedResults.Ok(collection);
+
+    /// <summary>"csv" or "geojson" (the default); null with an error added otherwise.</summary>
+    public static string? ParseFormat(string? format, Dictionary<string, Bilingual> errors)
+    {
+        if (string.IsNullOrWhiteSpace(format)) return "geojson";
+        var name = format.Trim().ToLowerInvariant();
+        if (name is "csv" or "geojson") return name;
+        errors["format"] = new("format harus geojson atau csv", "format must be geojson or csv");
+        return null;
+    }
+
+    private sealed record HexSetup(HotspotFilter Filter, HexGrid Grid, double Band, Neighbourhood Neighbours, bool Fdr, string Format);
+
+    /// <summary>Checks the hex parameters and the filter, waits for the complaint points, and finds (or builds) the grid.</summary>
+    private static async Task<(HexSetup? Setup, IResult? Problem)> PrepareAsync(HttpRequest request, ComplaintRouter router, ComplaintPoints points,
+        IMemoryCache cache, string? cell, string? band, string? fdr, string? format, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, Bilingual>();
+        var cellSize = HexGrid.DefaultCell;
+        if (!string.IsNullOrWhiteSpace(cell) &&
+            (!int.TryParse(cell, NumberStyles.None, CultureInfo.InvariantCulture, out cellSize) || cellSize is < HexGrid.MinCell or > HexGrid.MaxCell))
+            errors["cell"] = new($"cell harus bilangan bulat {HexGrid.MinCell}–{HexGrid.MaxCell} (meter)",
+                $"cell must be a whole number of metres, {HexGrid.MinCell}–{HexGrid.MaxCell}");
+        int? bandMetres = null;
+        if (!string.IsNullOrWhiteSpace(band))
+        {
+            if (int.TryParse(band, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b is > 0 and <= MaxBand) bandMetres = b;
+            else errors["band"] = new($"band harus bilangan bulat 1–{MaxBand} (meter)", $"band must be a whole number of metres, 1–{MaxBand}");
+        }
+        var useFdr = false;
+        if (!string.IsNullOrWhiteSpace(fdr) && !bool.TryParse(fdr, out useFdr))
+            errors["fdr"] = new("fdr harus true atau false", "fdr must be true or false");
+        var answerFormat = ParseFormat(format, errors);
+        if (errors.Count > 0) return (null, Problems.Validation(errors));
+
+        var (filter, problem) = HotspotFilter.Parse(request);
+        if (filter is null) return (null, problem);
+
+        await points.WhenLoaded.WaitAsync(ct);
+        if (router.ActiveGenerationId is not { } generationId)
+            return (null, Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, "no_boundaries",
+                new Bilingual("Batas wilayah belum dimuat", "No boundaries loaded"),
+                new Bilingual("Peta hotspot memerlukan batas kelurahan yang aktif.", "Hotspot layers need an active kelurahan boundary set."))));
+        var kelurahan = router.Kelurahan;
+        var grid = Cached(cache, ("hex-grid", generationId, cellSize), GridLifetime,
+            () => HexGrid.Build(generationId, cellSize, kelurahan.Select(k => k.Geometry)), sliding: true);
+        var bandUsed = bandMetres ?? grid.DefaultBand;
+        if (grid.Neighbours(bandUsed) is not { } neighbours)
+            return (null, Problems.Validation(new Dictionary<string, Bilingual>
+            {
+                ["band"] = new($"band {bandUsed} m terlalu lebar untuk sel {cellSize} m", $"band {bandUsed} m is too wide for {cellSize} m cells"),
+            }));
+        return (new HexSetup(filter, grid, bandUsed, neighbours, useFdr, answerFormat!), null);
+    }
+
+    private static Dictionary<string, object> Members(HexSetup setup, int total, int outside) => new()
+    {
+        ["cell"] = setup.Grid.Cell,
+        ["band"] = setup.Band,
+        ["fdr"] = setup.Fdr,
+        ["total"] = total,
+        ["outsideCells"] = outside,
+        ["filter"] = setup.Filter.Echo,
+    };
+
+    private static string FilterKey(HotspotFilter filter) =>
+        string.Join('&', filter.Echo.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+
+    private static T Cached<T>(IMemoryCache cache, object key, TimeSpan lifetime, Func<T> compute, bool sliding = false)
+    {
+        Lazy<T> lazy;
+        lock (CacheLock)
+        {
+            lazy = cache.GetOrCreate(key, entry =>
+            {
+                if (sliding) entry.SlidingExpiration = lifetime;
+                else entry.AbsoluteExpirationRelativeToNow = lifetime;
+                return new Lazy<T>(compute, LazyThreadSafetyMode.ExecutionAndPublication);
+            })!;
+        }
+        return lazy.Value;
+    }
+}
