@@ -3,6 +3,7 @@ using NetTopologySuite.Geometries;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Live;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 
@@ -147,6 +148,8 @@ public static class DemoData
         }
         db.Complaints.AddRange(complaints);
         await db.SaveChangesAsync(ct);
+        // Like live intake, every insert is in the event log, so the log's followers (the hotspot points) see them.
+        await LiveEvents.AppendAsync(db, complaints.Select(c => LiveEvents.Of(LiveEventType.ComplaintFiled, c, c.CreatedAt)).ToList(), ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Seeded {Count} demo complaints over the last {Days} days", complaints.Count, Days);
     }
