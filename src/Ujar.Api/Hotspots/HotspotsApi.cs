@@ -15,11 +15,15 @@ public sealed record HotspotFeature(Geometry Geometry, IReadOnlyDictionary<strin
 
 /// <summary>A hotspot layer as GeoJSON: the features plus foreign members echoing what was computed (<c>cell</c>,
 /// <c>band</c>, <c>filter</c>, totals…). The CSV export writes the same features (<see cref="HotspotCsv"/>).</summary>
-public sealed class HotspotCollection
+public sealed class HotspotCollection(IReadOnlyList<HotspotFeature> features, Dictionary<string, object> members)
 {
+    // Only ever written: this keeps System.Text.Json from binding the extension data to the constructor's parameter.
+    [JsonConstructor]
+    private HotspotCollection() : this([], []) { }
+
     [JsonPropertyOrder(-1)] public string Type => "FeatureCollection";
-    public required IReadOnlyList<HotspotFeature> Features { get; init; }
-    [JsonExtensionData] public Dictionary<string, object> Members { get; init; } = [];
+    public IReadOnlyList<HotspotFeature> Features { get; } = features;
+    [JsonExtensionData] public Dictionary<string, object> Members { get; } = members;
 }
 
 /// <summary>
@@ -64,7 +68,7 @@ public static class HotspotsApi
                 ["q"] = c.Q, ["r"] = c.R, ["count"] = counts[i], ["z"] = gi[i].Z, ["p"] = gi[i].P, ["bin"] = gi[i].Bin,
                 ["binLabel"] = GetisOrd.BinLabel(gi[i].Bin),
             })).ToList();
-            return new HotspotCollection { Features = features, Members = Members(setup, selection.Count, outside) };
+            return new HotspotCollection(features, Members(setup, selection.Count, outside));
         });
         return Answer(setup.Format, "hex", collection);
     }
@@ -105,7 +109,7 @@ public static class HotspotsApi
             members["previousTo"] = previous.ToUtc!;
             members["previousTotal"] = before.Count;
             members["previousOutsideCells"] = previousOutside;
-            return new HotspotCollection { Features = features, Members = members };
+            return new HotspotCollection(features, members);
         });
         return Answer(setup.Format, "trend", collection);
     }
