@@ -294,3 +294,118 @@ public class HexApiTests : IClassFixture<FixtureCityApp>
         Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("days", out _));
     }
 }
+
+/// <summary>The service over the official Tanjungpinang boundaries with a uniform background of 2,000 complaints in
+/// January 2026 (four categories) and 60 flooding complaints within 150 m of one spot in Kampung Bugis on 2026-02-10.</summary>
+public sealed class PlantedClusterCity : IAsyncLifetime
+{
+    public const double SpotLon = 104.4725, SpotLat = 0.9570;
+
+    public UjarApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // Without the official data the tests skip (or fail under CI) through TestPaths.RequireSharedGisData.
+        if (TestPaths.SharedGisData is not { } shared) return;
+        var connectionString = await TestPostGis.NewDatabaseAsync();
+        await TestBoundaries.LoadOfficialAsync(connectionString, shared);
+        App = new UjarApp(connectionString);
+        _ = App.Server;
+        var random = new Random(2026);
+        string[] categories = ["jalan_rusak", "sampah", "genangan_air", "penerangan_jalan"];
+        var background = Plant.Uniform(App, random, 2000)
+            .Select((p, i) => (p.Lon, p.Lat, categories[i % 4], Plant.Utc("2026-01-05").AddMinutes(i * 14), ComplaintStatus.Received));
+        var planted = Plant.Around(App, random, SpotLon, SpotLat, 150, 60)
+            .Select(p => (p.Lon, p.Lat, "genangan_air", Plant.Utc("2026-02-10"), ComplaintStatus.Received));
+        await Plant.InsertAsync(App, background.Concat(planted));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null) await App.DisposeAsync();
+    }
+}
+
+public class PlantedClusterTests(PlantedClusterCity city) : IClassFixture<PlantedClusterCity>
+{
+    private async Task<JsonElement> Get(string url)
+    {
+        var response = await city.App.CreateClient().GetAsync(url);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
+    }
+
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } };
+
+    /// <summary>The feature whose clipped hexagon covers the planted spot, and each feature's distance from the spot
+    /// (its centroid's, in metres).</summary>
+    private static (JsonElement Spot, List<(JsonElement Feature, double Metres)> All) Locate(JsonElement collection)
+    {
+        var spot = new Point(PlantedClusterCity.SpotLon, PlantedClusterCity.SpotLat);
+        var (x, y) = MetricProjection.Project(spot.X, spot.Y);
+        var all = collection.GetProperty("features").EnumerateArray().Select(f =>
+        {
+            var geometry = JsonSerializer.Deserialize<Geometry>(f.GetProperty("geometry").GetRawText(), GeoJson)!;
+            var (cx, cy) = MetricProjection.Project(geometry.Centroid.X, geometry.Centroid.Y);
+            return (Feature: f, Geometry: geometry, Metres: Math.Sqrt((cx - x) * (cx - x) + (cy - y) * (cy - y)));
+        }).ToList();
+        return (all.Single(f => f.Geometry.Covers(spot)).Feature, all.Select(f => (f.Feature, f.Metres)).ToList());
+    }
+
+    private static int Bin(JsonElement feature) => feature.GetProperty("properties").GetProperty("bin").GetInt32();
+
+    [SkippableFact]
+    public async Task The_planted_flooding_cluster_is_a_99_percent_hot_spot_where_it_was_planted()
+    {
+        TestPaths.RequireSharedGisData();
+        var router = city.App.Services.GetRequiredService<ComplaintRouter>();
+        Assert.Equal("Kampung Bugis", router.Route(PlantedClusterCity.SpotLon, PlantedClusterCity.SpotLat, null)!.Area.Kelurahan.Name);
+
+        var everything = await Get("/api/hotspots/hex?from=2026-01-01&to=2026-02-28&fdr=true");
+        var flooding = await Get("/api/hotspots/hex?category=genangan_air&from=2026-01-01&to=2026-02-28&fdr=true");
+        var rubbish = await Get("/api/hotspots/hex?category=sampah&from=2026-01-01&to=2026-02-28&fdr=true");
+
+        Assert.Equal(2060, everything.GetProperty("total").GetInt32());
+        Assert.Equal(250, everything.GetProperty("cell").GetDouble());
+        Assert.True(everything.GetProperty("band").GetDouble() >= 250);
+        foreach (var layer in new[] { everything, flooding })
+        {
+            var (spot, all) = Locate(layer);
+            Assert.Equal(3, Bin(spot));
+            Assert.Equal("Hot spot 99 %", spot.GetProperty("properties").GetProperty("binLabel").GetString());
+            // Every 99 % cell is at the planted place: within the spot's radius, one band and one cell of it.
+            var reach = 150 + layer.GetProperty("band").GetDouble() + 250;
+            Assert.All(all.Where(f => Bin(f.Feature) == 3), f => Assert.True(f.Metres <= reach, $"a 99 % cell {f.Metres:F0} m away"));
+        }
+        Assert.Equal(0, Bin(Locate(rubbish).Spot));
+    }
+
+    [SkippableFact]
+    public async Task A_uniform_background_alone_has_no_significant_cell_after_FDR()
+    {
+        TestPaths.RequireSharedGisData();
+
+        var january = await Get("/api/hotspots/hex?from=2026-01-01&to=2026-01-31&fdr=true");
+
+        Assert.Equal(2000, january.GetProperty("total").GetInt32());
+        Assert.All(january.GetProperty("features").EnumerateArray(), f => Assert.Equal(0, Bin(f)));
+    }
+
+    [SkippableFact]
+    public async Task The_planted_cluster_is_a_new_hot_spot_against_the_month_before()
+    {
+        TestPaths.RequireSharedGisData();
+
+        var trend = await Get("/api/hotspots/trend?category=genangan_air&from=2026-02-01&to=2026-02-28&fdr=true");
+
+        var (spot, all) = Locate(trend);
+        Assert.Equal("new", spot.GetProperty("properties").GetProperty("trend").GetString());
+        Assert.Equal(0, spot.GetProperty("properties").GetProperty("previousBin").GetInt32());
+        Assert.Equal(60, trend.GetProperty("total").GetInt32());
+        Assert.Equal(500, trend.GetProperty("previousTotal").GetInt32());
+        // February holds only the planted complaints, so every cell hot now is at the planted place.
+        var reach = 150 + trend.GetProperty("band").GetDouble() + 250;
+        Assert.All(all.Where(f => f.Feature.GetProperty("properties").GetProperty("trend").GetString() is "new" or "persistent" or "intensifying"),
+            f => Assert.True(f.Metres <= reach, $"a cell hot now {f.Metres:F0} m away"));
+    }
+}
