@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Ujar.Api.Tests.Browser;
+
+/// <summary>
+/// The planners' page /perencana over the fixture city: every layer with its legend, a cell's numbers and complaints
+/// on click, downloads that carry the API's numbers, and a complaint filed elsewhere reaching the visible layer live.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : IClassFixture<BrowserCityApp>, IAsyncLifetime
+{
+    // Six flooding complaints within about 50 m of each other in Kelurahan Bukit, and four far apart.
+    private static readonly (double Lat, double Lon)[] Planted =
+        [(0.0250, 100.0600), (0.0253, 100.0602), (0.0248, 100.0597), (0.0251, 100.0604), (0.0254, 100.0598), (0.0247, 100.0601)];
+    private static readonly (double Lat, double Lon)[] Scattered = [(0.065, 100.02), (0.05, 100.085), (0.02, 100.02), (0.06, 100.05)];
+
+    public async Task InitializeAsync()
+    {
+        // The class's database is shared by its tests: the first one files the complaints.
+        if ((await city.GetJsonAsync("/api/complaints?limit=1")).GetProperty("features").GetArrayLength() > 0) return;
+        foreach (var (lat, lon) in Planted) await city.FileAsync(lat, lon, "genangan_air", "Air menggenang setelah hujan");
+        foreach (var (lat, lon) in Scattered) await city.FileAsync(lat, lon, "sampah", "Sampah menumpuk");
+        // The hotspot layers read an in-memory copy that follows the event log: wait until it holds them all.
+        var filed = Planted.Length + Scattered.Length;
+        for (var attempt = 0; attempt < 50 && await ApiCountAsync() < filed; attempt++) await Task.Delay(100);
+        Assert.Equal(filed, await ApiCountAsync());
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Hex_gi_trend_and_heatmap_layers_are_drawn_with_their_legends_in_both_languages()
+    {
+        var page = await OpenAsync("layer=hex&cell=250");
+
+        await Expect(page.Locator("path.hs-hex")).Not.ToHaveCountAsync(0);
+        Assert.Equal(await ApiCountAsync(), await DrawnCountAsync(page));
+        await Expect(page.Locator("#planner-legend-items li").First).ToContainTextAsync("0 laporan");
+
+        await SwitchLayerAsync(page, "gi");
+        var legend = page.Locator("#planner-legend-items");
+        string[] giBins = ["Hot spot 99 %", "Hot spot 95 %", "Hot spot 90 %", "Tidak signifikan", "Cold spot 90 %", "Cold spot 95 %", "Cold spot 99 %"];
+        for (var i = 0; i < giBins.Length; i++) await Expect(legend.Locator("li[data-bin]").Nth(i)).ToHaveTextAsync(giBins[i]);
+        await Expect(page.Locator("path.hs-gi[data-bin]")).Not.ToHaveCountAsync(0);
+        await Expect(page.Locator("#planner-band")).ToBeVisibleAsync();
+        await Expect(page.Locator("#planner-fdr")).ToBeVisibleAsync();
+
+        await SwitchLayerAsync(page, "trend");
+        await Expect(legend.Locator("li[data-trend]")).ToHaveTextAsync(["Baru", "Menguat", "Menetap", "Melemah", "Tanpa pola"]);
+        await Expect(page.Locator("path.hs-trend[data-trend]")).Not.ToHaveCountAsync(0);
+
+        await SwitchLayerAsync(page, "heatmap");
+        await Expect(page.Locator("canvas.heat-canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("path.hs-feature")).ToHaveCountAsync(0);
+        Assert.True(await page.EvaluateAsync<bool>("""
+            () => { const c = document.querySelector('canvas.heat-canvas');
+                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; }
+            """), "the heatmap canvas is empty");
+
+        await SwitchLayerAsync(page, "gi");
+        await page.Locator("#btn-lang").ClickAsync();
+        await Expect(legend.Locator("li[data-bin='0']")).ToHaveTextAsync("Not significant");
+        await Expect(page.Locator("#planner-layer")).ToHaveAccessibleNameAsync("Layer");
+        // The whole state is in the URL: a reload shows the same layer with the same parameters.
+        Assert.Contains("layer=gi", page.Url, StringComparison.Ordinal);
+        await page.ReloadAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-planner-layer", "gi");
+        await Expect(page.Locator("#planner-layer")).ToHaveValueAsync("gi");
+        await MapPage.ScreenshotAsync(page, "planner-gi-desktop");
+    }
+
+    [Fact]
+    public async Task A_click_on_a_cell_shows_its_numbers_and_links_its_complaints()
+    {
+        var hex = await city.GetJsonAsync("/api/hotspots/hex?cell=250&days=30");
+        var busiest = hex.GetProperty("features").EnumerateArray().MaxBy(f => f.GetProperty("properties").GetProperty("count").GetInt32());
+        var count = busiest.GetProperty("properties").GetProperty("count").GetInt32();
+        var (lon, lat) = Centroid(busiest.GetProperty("geometry"));
+        var page = await OpenAsync("layer=hex&cell=250&window=30", view: $"lat={lat.ToString(CultureInfo.InvariantCulture)}&lon={lon.ToString(CultureInfo.InvariantCulture)}&z=16");
+
+        await MapPage.ClickMapAtAsync(page, lat, lon);
+
+        var details = page.Locator("#planner-details");
+        await Expect(details).ToBeVisibleAsync();
+        await Expect(details.Locator("dd[data-prop=count]")).ToHaveTextAsync(count.ToString(CultureInfo.InvariantCulture));
+        await Expect(details.Locator("#planner-complaints li")).ToHaveCountAsync(count);
+        var links = await details.Locator("#planner-complaints a").EvaluateAllAsync<string[]>("as => as.map(a => a.getAttribute('href'))");
+        Assert.All(links, href => Assert.Matches(@"^/lacak/[A-Z0-9-]+$", href));
+
+        await page.Locator("#btn-close-details").ClickAsync();
+        await Expect(details).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Export_downloads_the_visible_layer_with_the_numbers_of_the_API()
+    {
+        var page = await OpenAsync("layer=gi&cell=250&window=30");
+        var api = await city.GetJsonAsync("/api/hotspots/hex?cell=250&days=30");
+        var apiCounts = api.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("count").GetInt32()).ToList();
+
+        var geojson = await page.RunAndWaitForDownloadAsync(() => page.Locator("#planner-export-geojson").ClickAsync());
+        Assert.EndsWith(".geojson", geojson.SuggestedFilename, StringComparison.Ordinal);
+        using var downloaded = JsonDocument.Parse(await File.ReadAllTextAsync((await geojson.PathAsync())!));
+        var features = downloaded.RootElement.GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(apiCounts, features.Select(f => f.GetProperty("properties").GetProperty("count").GetInt32()));
+        Assert.Equal(api.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("z").GetDouble()),
+            features.Select(f => f.GetProperty("properties").GetProperty("z").GetDouble()));
+
+        var csv = await page.RunAndWaitForDownloadAsync(() => page.Locator("#planner-export-csv").ClickAsync());
+        Assert.EndsWith(".csv", csv.SuggestedFilename, StringComparison.Ordinal);
+        var lines = (await File.ReadAllLinesAsync((await csv.PathAsync())!)).Where(l => l.Length > 0).ToList();
+        var header = SplitCsv(lines[0]);
+        var countColumn = header.IndexOf("count");
+        Assert.True(countColumn >= 0, $"the CSV has no count column: {lines[0]}");
+        Assert.Equal(apiCounts, lines.Skip(1).Select(l => int.Parse(SplitCsv(l)[countColumn], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task A_complaint_filed_elsewhere_changes_the_visible_layer_within_5_seconds()
+    {
+        var page = await OpenAsync("layer=hex&cell=250&window=30");
+        await Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "connected");
+        var before = await DrawnCountAsync(page);
+
+        await city.FileAsync(0.035, 100.03, "jalan_rusak", "Lubang besar di tengah jalan");
+
+        try
+        {
+            await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + 1, new PageWaitForFunctionOptions { Timeout = 5000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the hex layer did not count the new complaint within 5 s: it shows {await DrawnCountAsync(page)}, before {before}");
+        }
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => performance.getEntriesByType('navigation').length"));
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_controls_are_labelled_and_the_page_does_not_scroll_sideways()
+    {
+        var page = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone);
+        await page.GotoAsync("/perencana?" + MapPage.FixtureCityView + "&layer=hex");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-planner-layer", "hex");
+        foreach (var id in new[] { "#planner-layer", "#planner-status", "#planner-window", "#planner-cell" })
+            await Expect(page.Locator(id)).Not.ToHaveAccessibleNameAsync("");
+        await Expect(page.Locator("#planner-legend")).ToBeVisibleAsync();
+        await MapPage.AssertNoHorizontalScrollAsync(page);
+        await MapPage.ScreenshotAsync(page, "planner-phone");
+    }
+
+    /// <summary>The sum of the counts written on the drawn hex cells.</summary>
+    private const string DrawnCount = "() => [...document.querySelectorAll('path.hs-hex')].reduce((s, p) => s + Number(p.dataset.count || 0), 0)";
+
+    private static Task<int> DrawnCountAsync(IPage page) => page.EvaluateAsync<int>(DrawnCount);
+
+    private async Task<IPage> OpenAsync(string state, string view = MapPage.FixtureCityView)
+    {
+        var page = await chromium.NewPageAsync(city.BaseUrl);
+        await page.GotoAsync($"/perencana?{view}&{state}");
+        var layer = System.Web.HttpUtility.ParseQueryString(state)["layer"]!;
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-planner-layer", layer);
+        return page;
+    }
+
+    private static async Task SwitchLayerAsync(IPage page, string layer)
+    {
+        var before = int.Parse(await page.EvaluateAsync<string>("() => document.body.dataset.plannerRenderCount"), CultureInfo.InvariantCulture);
+        await page.Locator("#planner-layer").SelectOptionAsync(layer);
+        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerRenderCount) > n", before, new PageWaitForFunctionOptions { Timeout = 5000 });
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-planner-layer", layer);
+    }
+
+    /// <summary>The sum of the hex counts the API gives for the page's default window (30 days).</summary>
+    private async Task<int> ApiCountAsync()
+    {
+        var hex = await city.GetJsonAsync("/api/hotspots/hex?cell=250&days=30");
+        return hex.GetProperty("features").EnumerateArray().Sum(f => f.GetProperty("properties").GetProperty("count").GetInt32());
+    }
+
+    private static (double Lon, double Lat) Centroid(JsonElement geometry)
+    {
+        var ring = geometry.GetProperty("type").GetString() == "MultiPolygon" ? geometry.GetProperty("coordinates")[0][0] : geometry.GetProperty("coordinates")[0];
+        var points = ring.EnumerateArray().Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToList();
+        points.RemoveAt(points.Count - 1);
+        return (points.Average(p => p.Item1), points.Average(p => p.Item2));
+    }
+
+    private static List<string> SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return fields;
+    }
+}
