@@ -29,82 +29,101 @@ public static class Dbscan
         if (!(eps > 0)) throw new ArgumentOutOfRangeException(nameof(eps));
         var n = x.Length;
         var grid = new Grid(x, y, eps);
+        // Work in the grid's order (points of a cell side by side in memory); `order` maps back to the caller's index.
+        var (sx, sy, order) = (grid.X, grid.Y, grid.Order);
         var epsSquared = eps * eps;
-        var xs = x.ToArray();
-        var ys = y.ToArray();
 
-        // 1. Core points: count neighbours (stopping at minPoints), independently per point, so in parallel.
+        // 1. Core points: count neighbours (stopping at minPoints), cell by cell, the cells in parallel.
         var core = new bool[n];
-        Parallel.For(0, n, i =>
+        Parallel.For(0, grid.CellCount, c =>
         {
-            var count = 0;
-            grid.ForEachNear(xs[i], ys[i], j =>
+            var near = grid.Near(c);
+            var (start, end) = grid.Run(c);
+            for (var k = start; k < end; k++)
             {
-                var dx = xs[j] - xs[i];
-                var dy = ys[j] - ys[i];
-                if (dx * dx + dy * dy <= epsSquared) count++;
-                return count < minPoints;
-            });
-            core[i] = count >= minPoints;
+                var count = 0;
+                foreach (var (from, to) in near)
+                {
+                    for (var j = from; j < to && count < minPoints; j++)
+                    {
+                        var dx = sx[j] - sx[k];
+                        var dy = sy[j] - sy[k];
+                        if (dx * dx + dy * dy <= epsSquared) count++;
+                    }
+                }
+                core[k] = count >= minPoints;
+            }
         });
 
         // 2. Clusters: union the core points that reach each other.
         var parent = new int[n];
-        for (var i = 0; i < n; i++) parent[i] = i;
-        for (var i = 0; i < n; i++)
+        for (var k = 0; k < n; k++) parent[k] = k;
+        for (var c = 0; c < grid.CellCount; c++)
         {
-            if (!core[i]) continue;
-            grid.ForEachNear(xs[i], ys[i], j =>
+            var near = grid.Near(c);
+            var (start, end) = grid.Run(c);
+            for (var k = start; k < end; k++)
             {
-                if (j > i && core[j])
+                if (!core[k]) continue;
+                foreach (var (from, to) in near)
                 {
-                    var dx = xs[j] - xs[i];
-                    var dy = ys[j] - ys[i];
-                    if (dx * dx + dy * dy <= epsSquared) Union(parent, i, j);
+                    for (var j = Math.Max(from, k + 1); j < to; j++)
+                    {
+                        if (!core[j]) continue;
+                        var dx = sx[j] - sx[k];
+                        var dy = sy[j] - sy[k];
+                        if (dx * dx + dy * dy <= epsSquared) Union(parent, k, j);
+                    }
                 }
-                return true;
-            });
+            }
         }
 
-        // 3. Labels: clusters numbered by their lowest-index core point (a root's index is not that, so map roots).
+        // 3. Border points: the cluster of the core point within eps that comes first in the caller's order.
+        var reachedFrom = new int[n];
+        Parallel.For(0, grid.CellCount, c =>
+        {
+            var near = grid.Near(c);
+            var (start, end) = grid.Run(c);
+            for (var k = start; k < end; k++)
+            {
+                reachedFrom[k] = -1;
+                if (core[k]) continue;
+                var first = int.MaxValue;
+                foreach (var (from, to) in near)
+                {
+                    for (var j = from; j < to; j++)
+                    {
+                        if (!core[j] || order[j] >= first) continue;
+                        var dx = sx[j] - sx[k];
+                        var dy = sy[j] - sy[k];
+                        if (dx * dx + dy * dy <= epsSquared) first = order[j];
+                    }
+                }
+                if (first != int.MaxValue) reachedFrom[k] = first;
+            }
+        });
+
+        // 4. Labels in the caller's order, clusters numbered by their lowest-index point (border points included).
+        var position = new int[n];
+        for (var k = 0; k < n; k++) position[order[k]] = k;
         var labels = new int[n];
-        Array.Fill(labels, -1);
+        var coreOut = new bool[n];
         var labelOfRoot = new Dictionary<int, int>();
         for (var i = 0; i < n; i++)
         {
-            if (!core[i]) continue;
-            var root = Find(parent, i);
+            var k = position[i];
+            coreOut[i] = core[k];
+            var anchor = core[k] ? k : reachedFrom[k] >= 0 ? position[reachedFrom[k]] : -1;
+            if (anchor < 0)
+            {
+                labels[i] = -1;
+                continue;
+            }
+            var root = Find(parent, anchor);
             if (!labelOfRoot.TryGetValue(root, out var label)) labelOfRoot[root] = label = labelOfRoot.Count;
             labels[i] = label;
         }
-
-        // 4. Border points: the cluster of the first core point within eps.
-        Parallel.For(0, n, i =>
-        {
-            if (core[i]) return;
-            var nearest = int.MaxValue;
-            grid.ForEachNear(xs[i], ys[i], j =>
-            {
-                if (core[j] && j < nearest)
-                {
-                    var dx = xs[j] - xs[i];
-                    var dy = ys[j] - ys[i];
-                    if (dx * dx + dy * dy <= epsSquared) nearest = j;
-                }
-                return true;
-            });
-            if (nearest != int.MaxValue) labels[i] = labels[nearest];
-        });
-
-        // Renumber so cluster numbers follow each cluster's lowest-index point, border points included.
-        var renumber = new int[labelOfRoot.Count];
-        Array.Fill(renumber, -1);
-        var next = 0;
-        for (var i = 0; i < n; i++)
-            if (labels[i] >= 0 && renumber[labels[i]] < 0) renumber[labels[i]] = next++;
-        for (var i = 0; i < n; i++)
-            if (labels[i] >= 0) labels[i] = renumber[labels[i]];
-        return new Result(labels, core, labelOfRoot.Count);
+        return new Result(labels, coreOut, labelOfRoot.Count);
     }
 
     private static int Find(int[] parent, int i)
@@ -126,56 +145,73 @@ public static class Dbscan
         else parent[ra] = rb;
     }
 
-    /// <summary>Points bucketed by eps-sized square cells: sorted by cell, with each cell's run of point indexes.</summary>
+    /// <summary>The points sorted by eps-sized square cell (<see cref="X"/>, <see cref="Y"/>, with <see cref="Order"/>
+    /// giving each one's original index), each cell a run of that order.</summary>
     private sealed class Grid
     {
-        private readonly double _size;
-        private readonly double _originX, _originY;
-        private readonly int[] _order;
-        private readonly Dictionary<long, (int Start, int Length)> _cells = [];
+        public readonly double[] X, Y;
+        public readonly int[] Order;
+        private readonly long[] _cellKeys;
+        private readonly int[] _cellStart;
+        private readonly Dictionary<long, int> _cellOfKey = [];
 
         public Grid(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double size)
         {
-            _size = size;
-            _originX = x.Length > 0 ? double.PositiveInfinity : 0;
-            _originY = _originX;
-            for (var i = 0; i < x.Length; i++)
+            var n = x.Length;
+            var (originX, originY) = (0.0, 0.0);
+            if (n > 0)
             {
-                _originX = Math.Min(_originX, x[i]);
-                _originY = Math.Min(_originY, y[i]);
+                originX = double.PositiveInfinity;
+                originY = double.PositiveInfinity;
+                for (var i = 0; i < n; i++)
+                {
+                    originX = Math.Min(originX, x[i]);
+                    originY = Math.Min(originY, y[i]);
+                }
             }
-            var keys = new long[x.Length];
-            _order = new int[x.Length];
-            for (var i = 0; i < x.Length; i++)
+            var keys = new long[n];
+            Order = new int[n];
+            for (var i = 0; i < n; i++)
             {
-                keys[i] = Key(CellOf(x[i], _originX), CellOf(y[i], _originY));
-                _order[i] = i;
+                keys[i] = Key((int)Math.Floor((x[i] - originX) / size), (int)Math.Floor((y[i] - originY) / size));
+                Order[i] = i;
             }
-            Array.Sort(keys, _order);
-            for (var start = 0; start < keys.Length;)
+            Array.Sort(keys, Order);
+            X = new double[n];
+            Y = new double[n];
+            for (var k = 0; k < n; k++)
             {
-                var end = start + 1;
-                while (end < keys.Length && keys[end] == keys[start]) end++;
-                _cells[keys[start]] = (start, end - start);
-                start = end;
+                X[k] = x[Order[k]];
+                Y[k] = y[Order[k]];
             }
+            var cellKeys = new List<long>();
+            var cellStart = new List<int>();
+            for (var k = 0; k < n; k++)
+            {
+                if (k > 0 && keys[k] == keys[k - 1]) continue;
+                _cellOfKey[keys[k]] = cellKeys.Count;
+                cellKeys.Add(keys[k]);
+                cellStart.Add(k);
+            }
+            cellStart.Add(n);
+            _cellKeys = [.. cellKeys];
+            _cellStart = [.. cellStart];
         }
 
-        /// <summary>Calls <paramref name="visit"/> with every point in the 3×3 cells around (x, y) until it returns false.</summary>
-        public void ForEachNear(double x, double y, Func<int, bool> visit)
+        public int CellCount => _cellKeys.Length;
+
+        public (int Start, int End) Run(int cell) => (_cellStart[cell], _cellStart[cell + 1]);
+
+        /// <summary>The runs of the 3×3 cells around <paramref name="cell"/> (itself included) that hold points.</summary>
+        public List<(int Start, int End)> Near(int cell)
         {
-            var cx = CellOf(x, _originX);
-            var cy = CellOf(y, _originY);
+            var (cx, cy) = ((int)(_cellKeys[cell] >> 32), (int)_cellKeys[cell]);
+            var runs = new List<(int, int)>(9);
             for (var dx = -1; dx <= 1; dx++)
             for (var dy = -1; dy <= 1; dy++)
-            {
-                if (!_cells.TryGetValue(Key(cx + dx, cy + dy), out var run)) continue;
-                for (var k = run.Start; k < run.Start + run.Length; k++)
-                    if (!visit(_order[k])) return;
-            }
+                if (_cellOfKey.TryGetValue(Key(cx + dx, cy + dy), out var other)) runs.Add(Run(other));
+            return runs;
         }
-
-        private int CellOf(double value, double origin) => (int)Math.Floor((value - origin) / _size);
 
         private static long Key(int cx, int cy) => ((long)cx << 32) | (uint)cy;
     }
