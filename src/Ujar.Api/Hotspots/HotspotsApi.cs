@@ -198,6 +198,15 @@ public static class HotspotsApi
                 return new Lazy<T>(compute, LazyThreadSafetyMode.ExecutionAndPublication);
             })!;
         }
-        return lazy.Value;
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            // A Lazy keeps its exception: drop it so the next request tries again instead of failing until expiry.
+            cache.Remove(key);
+            throw;
+        }
     }
 }
