@@ -39,6 +39,8 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         await Expect(page.Locator("path.hs-hex")).Not.ToHaveCountAsync(0);
         Assert.Equal(await ApiCountAsync(), await DrawnCountAsync(page));
         await Expect(page.Locator("#planner-legend-items li").First).ToContainTextAsync("0 laporan");
+        // Count classes start at the fewest complaints a non-empty cell has, never at 0.
+        await Expect(page.Locator("#planner-legend-items li").Nth(1)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[1-9]"));
 
         await SwitchLayerAsync(page, "gi");
         var legend = page.Locator("#planner-legend-items");

@@ -160,8 +160,10 @@ export class HotspotsLayer {
     if (kind === 'trend') return (p) => ({ fillColor: TREND_COLOURS[trendKey(p.trend)] ?? TREND_COLOURS.no_pattern });
     if (kind === 'clusters') return () => ({ fillColor: CLUSTER_COLOUR, color: CLUSTER_COLOUR, weight: 2, fillOpacity: 0.35 });
     const property = kind === 'kelurahan' ? MEASURE_PROPERTY[this._filters.state.measure] : 'count';
-    const breaks = classBreaks(props.map((p) => p[property]).filter((v) => typeof v === 'number'));
-    this._classes = { property, breaks };
+    const values = props.map((p) => p[property]).filter((v) => typeof v === 'number');
+    const breaks = classBreaks(values);
+    const positive = values.filter((v) => v > 0);
+    this._classes = { breaks, lowest: Math.min(...positive), whole: positive.every(Number.isInteger) };
     return (p) => {
       const value = p[property];
       if (typeof value !== 'number') return { fillColor: '#ffffff', fillOpacity: 0.9, className: `hs-feature hs-${kind} hs-no-data` };
@@ -197,10 +199,12 @@ export class HotspotsLayer {
       swatch(`linear-gradient(90deg, ${HEAT_COLOURS.join(', ')})`, `${t('planner.heatLow')} → ${t('planner.heatHigh')}`, { gradient: true });
     } else if (this._classes) {
       if (kind === 'hex') swatch(ZERO_COLOUR, t('planner.zero'));
-      let lower = 0;
-      for (const [i, upper] of this._classes.breaks.entries()) {
+      // Classes of whole counts read 1 – 3, 4 – 6; rates read from one bound to the next.
+      const { breaks, lowest, whole } = this._classes;
+      let lower = lowest;
+      for (const [i, upper] of breaks.entries()) {
         swatch(CLASS_COLOURS[i], lower === upper ? formatNumber(upper) : `${formatNumber(lower)} – ${formatNumber(upper)}`);
-        lower = upper;
+        lower = whole ? upper + 1 : upper;
       }
       if (kind === 'kelurahan') swatch('#ffffff', t('planner.noData'), { noData: true });
     }
