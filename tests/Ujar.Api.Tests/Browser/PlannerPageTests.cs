@@ -142,6 +142,26 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
     }
 
     [Fact]
+    public async Task A_burst_of_complaints_is_drawn_after_a_handful_of_layer_fetches_not_one_per_complaint()
+    {
+        var page = await OpenAsync("layer=hex&cell=250&window=30");
+        await Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "connected");
+        var before = await DrawnCountAsync(page);
+        var fetches = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/hotspots/hex", StringComparison.Ordinal)) Interlocked.Increment(ref fetches);
+        };
+
+        const int burst = 60;
+        await Task.WhenAll(Enumerable.Range(0, burst).Select(i =>
+            city.FileAsync(0.015 + i % 10 * 0.002, 100.015 + i / 10 * 0.004, "sampah", $"Sampah liar nomor {i}")));
+
+        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + burst, new PageWaitForFunctionOptions { Timeout = 10000 });
+        Assert.InRange(fetches, 1, 3);
+    }
+
+    [Fact]
     public async Task On_a_phone_the_controls_are_labelled_and_the_page_does_not_scroll_sideways()
     {
         var page = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone);
