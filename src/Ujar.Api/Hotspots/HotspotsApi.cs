@@ -47,6 +47,8 @@ public static class HotspotsApi
         var api = app.MapGroup("/api/hotspots").WithTags("Hotspots");
         api.MapGet("/hex", GetHex);
         api.MapGet("/trend", GetTrend);
+        api.MapGet("/clusters", DensityClusters.GetAsync);
+        api.MapGet("/kelurahan", KelurahanChoropleth.GetAsync);
         return app;
     }
 
