@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Ujar.Api.Complaints;
@@ -184,4 +186,102 @@ public sealed class DbscanTests
     }
 
     private static readonly Lazy<Task<string>> SharedDatabase = new(TestPostGis.NewDatabaseAsync);
+}
+
+/// <summary><c>GET /api/hotspots/clusters</c> through the real pipeline, over the demo city.</summary>
+public sealed class DensityClustersApiTests(DemoCityApp city) : IClassFixture<DemoCityApp>
+{
+    private readonly HttpClient _client = city.App.CreateClient();
+
+    [Fact]
+    public async Task Clusters_are_DBSCAN_of_the_filtered_complaints_with_their_numbers_and_tickets()
+    {
+        var response = await _client.GetAsync("/api/hotspots/clusters?eps=150&minPoints=4&category=genangan_air&members=true");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(150, body.GetProperty("eps").GetDouble());
+        Assert.Equal(4, body.GetProperty("minPoints").GetInt32());
+        Assert.Equal("genangan_air", body.GetProperty("filter").GetProperty("category").GetString());
+
+        var (filter, _) = HotspotFilter.Parse("genangan_air", null, null, null, null, null, DateTime.UtcNow);
+        var selection = city.Points.Current.Select(filter!);
+        var expected = Dbscan.Run(selection.X, selection.Y, 150, 4);
+        var features = body.GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(selection.Count, body.GetProperty("total").GetInt32());
+        Assert.Equal(expected.ClusterCount, features.Count);
+        Assert.True(features.Count >= 2, "demo flooding gathers where water collects");
+        Assert.Equal(expected.Labels.Count(l => l < 0), body.GetProperty("noise").GetInt32());
+        Assert.Equal(selection.Count, features.Sum(f => f.GetProperty("properties").GetProperty("count").GetInt32()) + body.GetProperty("noise").GetInt32());
+
+        await using var db = city.App.NewDb();
+        var flooding = (await db.Complaints.Where(c => c.CategoryCode == "genangan_air").Select(c => c.Ticket).ToListAsync()).ToHashSet();
+        var seen = new HashSet<string>();
+        var previousCount = int.MaxValue;
+        foreach (var feature in features)
+        {
+            var p = feature.GetProperty("properties");
+            var count = p.GetProperty("count").GetInt32();
+            Assert.True(count <= previousCount, "largest first");
+            previousCount = count;
+            Assert.Equal("Polygon", feature.GetProperty("geometry").GetProperty("type").GetString());
+            Assert.Equal(count, p.GetProperty("categories").GetProperty("genangan_air").GetInt32());
+            Assert.Equal("genangan_air", p.GetProperty("dominantCategory").GetString());
+            Assert.EndsWith("+07:00", p.GetProperty("first").GetString());
+            Assert.True(p.GetProperty("first").GetDateTimeOffset() <= p.GetProperty("last").GetDateTimeOffset());
+            Assert.NotEmpty(p.GetProperty("kelurahan").EnumerateArray());
+            Assert.Equal(p.GetProperty("kelurahan").GetArrayLength(), p.GetProperty("kelurahanNames").GetArrayLength());
+            var tickets = p.GetProperty("tickets").EnumerateArray().Select(t => t.GetString()!).ToList();
+            Assert.Equal(count, tickets.Count);
+            Assert.All(tickets, t => Assert.Contains(t, flooding));
+            Assert.All(tickets, t => Assert.True(seen.Add(t), $"{t} is in two clusters"));
+        }
+    }
+
+    [Fact]
+    public async Task Csv_carries_the_same_clusters_and_numbers_as_GeoJSON()
+    {
+        var geoJson = await (await _client.GetAsync("/api/hotspots/clusters?eps=200&minPoints=5")).ReadJsonAsync();
+        var csv = await _client.GetAsync("/api/hotspots/clusters?eps=200&minPoints=5&format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, await csv.Content.ReadAsStringAsync());
+            var rows = Api.Setup.Csv.ReadFile(file);
+            var features = geoJson.GetProperty("features").EnumerateArray().ToList();
+            Assert.NotEmpty(features);
+            Assert.Equal(features.Count, rows.Count);
+            for (var i = 0; i < features.Count; i++)
+            {
+                var p = features[i].GetProperty("properties");
+                Assert.Equal(p.GetProperty("id").GetRawText(), rows[i]["id"]);
+                Assert.Equal(p.GetProperty("count").GetRawText(), rows[i]["count"]);
+                Assert.Equal(p.GetProperty("dominantCategory").GetString(), rows[i]["dominantCategory"]);
+                Assert.StartsWith("POLYGON", rows[i]["wkt"]);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("eps=10", "eps")]
+    [InlineData("eps=501", "eps")]
+    [InlineData("eps=abc", "eps")]
+    [InlineData("minPoints=2", "minPoints")]
+    [InlineData("minPoints=51", "minPoints")]
+    [InlineData("minPoints=4.5", "minPoints")]
+    [InlineData("members=maybe", "members")]
+    [InlineData("format=shp", "format")]
+    [InlineData("status=lost", "status")]
+    [InlineData("category=bogus", "category")]
+    public async Task Bad_parameters_are_refused_with_the_field_named(string query, string field)
+    {
+        var response = await _client.GetAsync("/api/hotspots/clusters?" + query);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), $"the problem names '{field}'");
+    }
 }

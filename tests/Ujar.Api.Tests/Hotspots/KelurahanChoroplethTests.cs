@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -96,6 +97,43 @@ public sealed class KelurahanChoroplethTests(DemoCityApp city) : IClassFixture<D
         Assert.Equal(router.Kelurahan.Select(k => k.Kelurahan.Code).Order(), rows.Select(r => r["code"]).Order());
         Assert.All(rows, r => Assert.Equal("", r["population"]));
         Assert.Empty(KelurahanChoropleth.ReadPopulation(path, NullLogger.Instance));
+    }
+
+    [Fact]
+    public async Task The_api_answers_the_layer_as_GeoJSON_and_CSV_with_the_configured_population_file()
+    {
+        File.WriteAllText(_populationFile, "code,name,population,year,source\n21.72.03.1005,Kampung Bugis,12000,2024,test figure\n");
+        await using var app = new Infrastructure.UjarApp(city.App.ConnectionString,
+            new Dictionary<string, string> { [KelurahanChoropleth.PopulationFileSetting] = _populationFile });
+        var client = app.CreateClient();
+
+        var response = await client.GetAsync("/api/hotspots/kelurahan?category=sampah");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var body = await Infrastructure.Json.ReadJsonAsync(response);
+        var features = body.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToList();
+        Assert.Equal(18, features.Count);
+        Assert.Equal("sampah", body.GetProperty("filter").GetProperty("category").GetString());
+        Assert.Equal(body.GetProperty("total").GetInt32(), features.Sum(p => p.GetProperty("count").GetInt32()));
+        await using var db = city.App.NewDb();
+        Assert.Equal(await db.Complaints.CountAsync(c => c.CategoryCode == "sampah"), body.GetProperty("total").GetInt32());
+        var bugis = features.Single(p => p.GetProperty("code").GetString() == "21.72.03.1005");
+        Assert.Equal(12000, bugis.GetProperty("population").GetInt32());
+        Assert.Equal(bugis.GetProperty("count").GetInt32() * 1000.0 / 12000, bugis.GetProperty("per1000").GetDouble(), 9);
+        var kemboja = features.Single(p => p.GetProperty("code").GetString() == "21.72.01.1002");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, kemboja.GetProperty("population").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, kemboja.GetProperty("per1000").ValueKind);
+
+        var csv = await client.GetAsync("/api/hotspots/kelurahan?category=sampah&format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var csvFile = _populationFile + ".answer.csv";
+        await File.WriteAllTextAsync(csvFile, await csv.Content.ReadAsStringAsync());
+        var rows = Api.Setup.Csv.ReadFile(csvFile);
+        File.Delete(csvFile);
+        Assert.Equal(features.Select(p => (p.GetProperty("code").GetString(), p.GetProperty("count").GetRawText(), p.GetProperty("perKm2").GetRawText())),
+            rows.Select(r => ((string?)r["code"], r["count"], r["perKm2"])));
+        // No data stays empty in CSV too, never 0.
+        Assert.Equal("", rows.Single(r => r["code"] == "21.72.01.1002")["per1000"]);
+        Assert.Equal(bugis.GetProperty("per1000").GetRawText(), rows.Single(r => r["code"] == "21.72.03.1005")["per1000"]);
     }
 
     private async Task<Dictionary<string, T>> QueryAsync<T>(string sql, long[]? ids = null)
