@@ -76,6 +76,33 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
     }
 
     [Fact]
+    public async Task Cluster_and_kelurahan_layers_are_drawn_with_their_legends()
+    {
+        var page = await OpenAsync("layer=clusters&eps=100&minPoints=5&window=30");
+        var legend = page.Locator("#planner-legend-items");
+        await Expect(page.Locator("#planner-eps")).ToBeVisibleAsync();
+        await Expect(page.Locator("#planner-band")).ToBeHiddenAsync();
+        // The six flooding complaints are one cluster; the scattered ones (and any filed by other tests) are noise.
+        await Expect(page.Locator("path.hs-clusters")).ToHaveCountAsync(1);
+        await Expect(page.Locator("path.hs-clusters")).ToHaveAttributeAsync("data-count", Planted.Length.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator(".hs-count")).ToHaveTextAsync(Planted.Length.ToString(CultureInfo.InvariantCulture));
+        await Expect(legend).ToContainTextAsync("Klaster");
+        await MapPage.ClickMapAtAsync(page, Planted.Average(p => p.Lat), Planted.Average(p => p.Lon));
+        await Expect(page.Locator("#planner-details dd[data-prop=count]")).ToHaveTextAsync(Planted.Length.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#planner-details dd[data-prop=dominantCategory]")).ToHaveTextAsync("Genangan air / banjir");
+        await Expect(page.Locator("#planner-complaints li")).ToHaveCountAsync(Planted.Length);
+
+        await SwitchLayerAsync(page, "kelurahan");
+        // The fixture city's five kelurahan, and no population for them: per 1,000 residents is "no data" everywhere.
+        await Expect(page.Locator("path.hs-kelurahan")).ToHaveCountAsync(5);
+        await Expect(page.Locator("path.hs-no-data")).ToHaveCountAsync(0);
+        await page.Locator("#planner-measure").SelectOptionAsync("per1000");
+        await Expect(page.Locator("path.hs-no-data")).ToHaveCountAsync(5);
+        await Expect(legend).ToContainTextAsync("Tidak ada data");
+        Assert.Contains("measure=per1000", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_click_on_a_cell_shows_its_numbers_and_links_its_complaints()
     {
         var hex = await city.GetJsonAsync("/api/hotspots/hex?cell=250&days=30");
