@@ -103,6 +103,40 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
     }
 
     [Fact]
+    public async Task Filters_change_the_layer_and_the_url()
+    {
+        var page = await OpenAsync("layer=hex&cell=250&window=30");
+
+        await page.Locator("#planner-category-summary").ClickAsync();
+        await RedrawAfterAsync(page, () => page.Locator("input[name=category][value=genangan_air]").CheckAsync());
+        Assert.Equal(Planted.Length, await DrawnCountAsync(page));
+        Assert.Contains("category=genangan_air", page.Url, StringComparison.Ordinal);
+        await Expect(page.Locator("#planner-category-summary")).ToHaveTextAsync("Genangan air / banjir");
+
+        await RedrawAfterAsync(page, () => page.Locator("#planner-status").SelectOptionAsync("resolved"));
+        Assert.Equal(0, await DrawnCountAsync(page));
+        await RedrawAfterAsync(page, () => page.Locator("#planner-status").SelectOptionAsync("open"));
+        Assert.Equal(Planted.Length, await DrawnCountAsync(page));
+
+        // The complaints were filed today: only the season of today (in WIB) holds them.
+        var month = DateTime.UtcNow.AddHours(7).Month;
+        var (now, other) = month is >= 10 or <= 3 ? ("hujan", "kemarau") : ("kemarau", "hujan");
+        await RedrawAfterAsync(page, () => page.Locator("#planner-window").SelectOptionAsync(other));
+        Assert.Equal(0, await DrawnCountAsync(page));
+        Assert.Contains($"window={other}", page.Url, StringComparison.Ordinal);
+        await RedrawAfterAsync(page, () => page.Locator("#planner-window").SelectOptionAsync(now));
+        Assert.Equal(Planted.Length, await DrawnCountAsync(page));
+
+        await RedrawAfterAsync(page, () => page.Locator("#planner-window").SelectOptionAsync("custom"));
+        await Expect(page.Locator("#planner-from")).ToBeVisibleAsync();
+        var yesterday = DateTime.UtcNow.AddHours(7).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await RedrawAfterAsync(page, () => page.Locator("#planner-from").FillAsync("2020-01-01"));
+        await RedrawAfterAsync(page, () => page.Locator("#planner-to").FillAsync(yesterday));
+        Assert.Equal(0, await DrawnCountAsync(page));
+        Assert.Contains($"to={yesterday}", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_click_on_a_cell_shows_its_numbers_and_links_its_complaints()
     {
         var hex = await city.GetJsonAsync("/api/hotspots/hex?cell=250&days=30");
@@ -215,11 +249,17 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         return page;
     }
 
-    private static async Task SwitchLayerAsync(IPage page, string layer)
+    /// <summary>Runs <paramref name="change"/> and waits until the layer is drawn again.</summary>
+    private static async Task RedrawAfterAsync(IPage page, Func<Task> change)
     {
         var before = int.Parse(await page.EvaluateAsync<string>("() => document.body.dataset.plannerRenderCount"), CultureInfo.InvariantCulture);
-        await page.Locator("#planner-layer").SelectOptionAsync(layer);
+        await change();
         await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerRenderCount) > n", before, new PageWaitForFunctionOptions { Timeout = 5000 });
+    }
+
+    private static async Task SwitchLayerAsync(IPage page, string layer)
+    {
+        await RedrawAfterAsync(page, () => page.Locator("#planner-layer").SelectOptionAsync(layer));
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-planner-layer", layer);
     }
 
