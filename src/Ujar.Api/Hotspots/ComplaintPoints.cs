@@ -185,8 +185,8 @@ public sealed record PointSelection(ComplaintPointSet Set, double[] X, double[] 
 
 /// <summary>
 /// An immutable snapshot of the complaint points: one column per field, <see cref="Count"/> rows. Categories and
-/// kelurahan are small indexes into <see cref="CategoryCodes"/> and <see cref="KelurahanCodes"/> (about 51 bytes a
-/// complaint in all, so a million fit in some 50 MB).
+/// kelurahan are small indexes into <see cref="CategoryCodes"/> and <see cref="KelurahanCodes"/> (53 bytes a
+/// complaint, so a million take some 53 MB, plus the spare room left for appends: at most half as much again).
 /// </summary>
 public sealed class ComplaintPointSet
 {
