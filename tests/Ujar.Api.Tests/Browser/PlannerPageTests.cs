@@ -223,6 +223,32 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
     }
 
     [Fact]
+    public async Task The_keyboard_reaches_every_control_and_opens_a_kelurahan_from_the_map()
+    {
+        var page = await OpenAsync("layer=kelurahan&window=30");
+        await Expect(page.Locator("path.hs-kelurahan")).ToHaveCountAsync(5);
+        var visited = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focused = await page.EvaluateAsync<string>("() => { const e = document.activeElement; return e.id || e.getAttribute('aria-label') || e.tagName; }");
+            visited.Add(focused);
+            if (await page.EvaluateAsync<bool>("() => document.activeElement.matches('path.hs-kelurahan')")) break;
+        }
+        foreach (var id in new[] { "planner-layer", "planner-status", "planner-window", "planner-measure", "planner-export-geojson", "planner-export-csv" })
+            Assert.Contains(id, visited);
+        var name = visited[^1];
+        Assert.Matches(@"^Kelurahan \w+, \d+ laporan$", name);
+
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.Locator("#planner-details")).ToBeVisibleAsync();
+        await Expect(page.Locator("#planner-details-title")).ToBeFocusedAsync();
+        await Expect(page.Locator("#planner-details dd[data-prop=name]")).ToHaveTextAsync(name[..name.IndexOf(',')]);
+        await Expect(page.Locator("#planner-details dd[data-prop=count]")).ToHaveTextAsync(name.Split(", ")[1].Split(' ')[0]);
+    }
+
+    [Fact]
     public async Task On_a_phone_the_controls_are_labelled_and_the_page_does_not_scroll_sideways()
     {
         var page = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone);

@@ -172,8 +172,10 @@ export class HotspotsLayer {
     };
   }
 
-  // Numbers on the drawn paths, so the map can be read (and tested) without opening each feature.
+  // Numbers on the drawn paths, so the map can be read (and tested) without opening each feature. Clusters and
+  // kelurahan are few, so each is also a keyboard stop opening its details; thousands of hex cells would not be.
   _markFeatures(kind) {
+    const focusable = kind === 'clusters' || kind === 'kelurahan';
     this._drawn.eachLayer((layer) => {
       const el = layer.getElement?.();
       if (!el) return;
@@ -181,6 +183,16 @@ export class HotspotsLayer {
       el.dataset.count = String(p.count ?? '');
       if (kind === 'gi') el.dataset.bin = String(p.bin);
       if (kind === 'trend') el.dataset.trend = trendKey(p.trend);
+      if (focusable) {
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('role', 'button');
+        el.setAttribute('aria-label', t('planner.featureLabel', { name: p.name ?? t('layer.clusters'), n: p.count }));
+        L.DomEvent.on(el, 'keydown', (event) => {
+          if (event.key !== 'Enter' && event.key !== ' ') return;
+          L.DomEvent.preventDefault(event);
+          this._onSelect(layer.feature, kind);
+        });
+      }
     });
   }
 
