@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
-using ProjNet.CoordinateSystems;
-using ProjNet.CoordinateSystems.Transformations;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Routing;
@@ -24,10 +22,6 @@ public static class DensityClusters
     public const double BufferMeters = 15;
 
     private static readonly GeometryFactory Utm = new(new PrecisionModel(), MetricProjection.Srid);
-    private static readonly ThreadLocal<MathTransform> ToLonLat = new(() =>
-        new CoordinateTransformationFactory()
-            .CreateFromCoordinateSystems(ProjectedCoordinateSystem.WGS84_UTM(48, true), GeographicCoordinateSystem.WGS84)
-            .MathTransform);
 
     public static async Task<IResult> GetAsync(HttpRequest request, ComplaintPoints points, ComplaintRouter router, UjarDb db,
         CancellationToken ct, string? eps = null, string? minPoints = null, string? members = null, string? format = null)
@@ -132,23 +126,6 @@ public static class DensityClusters
     private static Geometry Outline(PointSelection selection, List<int> members)
     {
         var coordinates = members.Select(k => new Coordinate(selection.X[k], selection.Y[k])).ToArray();
-        var outline = Utm.CreateMultiPointFromCoords(coordinates).ConvexHull().Buffer(BufferMeters);
-        outline.Apply(new UnprojectFilter());
-        outline.GeometryChanged();
-        outline.SRID = 4326;
-        return outline;
-    }
-
-    private sealed class UnprojectFilter : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var (lon, lat) = ToLonLat.Value!.Transform(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, lon);
-            seq.SetY(i, lat);
-        }
+        return MetricProjection.Unproject(Utm.CreateMultiPointFromCoords(coordinates).ConvexHull().Buffer(BufferMeters));
     }
 }

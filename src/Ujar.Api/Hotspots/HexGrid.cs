@@ -4,8 +4,6 @@ using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 using NetTopologySuite.Operation.Union;
-using ProjNet.CoordinateSystems;
-using ProjNet.CoordinateSystems.Transformations;
 using Ujar.Api.Routing;
 
 namespace Ujar.Api.Hotspots;
@@ -77,8 +75,6 @@ public sealed class HexGrid
         Array.Fill(_lookup, -1);
 
         var prepared = PreparedGeometryFactory.Prepare(city);
-        var toLonLat = new CoordinateTransformationFactory()
-            .CreateFromCoordinateSystems(ProjectedCoordinateSystem.WGS84_UTM(48, true), GeographicCoordinateSystem.WGS84).MathTransform;
         var cells = new List<HexCell>();
         for (var q = _qMin; q < _qMin + _qSpan; q++)
         for (var r = _rMin; r < _rMin + _rSpan; r++)
@@ -89,10 +85,7 @@ public sealed class HexGrid
             // Most cells are wholly inland: only the coastal and border ones need an overlay.
             var clipped = prepared.Covers(hexagon) ? hexagon : Polygonal(OverlayNGRobust.Overlay(hexagon, city, SpatialFunction.Intersection));
             if (clipped is null || clipped.Area <= 0) continue;
-            var lonLat = clipped.Copy();
-            lonLat.Apply(new InverseFilter(toLonLat));
-            lonLat.GeometryChanged();
-            lonLat.SRID = 4326;
+            var lonLat = MetricProjection.Unproject(clipped);
             var centroid = lonLat.Centroid;
             _lookup[(q - _qMin) * _rSpan + (r - _rMin)] = cells.Count;
             cells.Add(new HexCell(q, r, x, y, clipped, LonLat.CreateGeometry(lonLat), centroid.X, centroid.Y));
@@ -243,18 +236,5 @@ public sealed class HexGrid
             1 => polygons[0],
             _ => Metric.CreateMultiPolygon(polygons),
         };
-    }
-
-    private sealed class InverseFilter(MathTransform toLonLat) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var (lon, lat) = toLonLat.Transform(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, lon);
-            seq.SetY(i, lat);
-        }
     }
 }

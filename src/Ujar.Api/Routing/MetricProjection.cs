@@ -17,6 +17,11 @@ public static class MetricProjection
             .CreateFromCoordinateSystems(GeographicCoordinateSystem.WGS84, ProjectedCoordinateSystem.WGS84_UTM(48, true))
             .MathTransform);
 
+    private static readonly ThreadLocal<MathTransform> Inverse = new(() =>
+        new CoordinateTransformationFactory()
+            .CreateFromCoordinateSystems(ProjectedCoordinateSystem.WGS84_UTM(48, true), GeographicCoordinateSystem.WGS84)
+            .MathTransform);
+
     public static (double X, double Y) Project(double lon, double lat)
     {
         var (x, y) = Transform.Value!.Transform(lon, lat);
@@ -24,23 +29,28 @@ public static class MetricProjection
     }
 
     /// <summary>A copy of <paramref name="geometry"/> with every vertex projected to UTM 48N.</summary>
-    public static Geometry Project(Geometry geometry)
+    public static Geometry Project(Geometry geometry) => Reproject(geometry, Transform.Value!, Srid);
+
+    /// <summary>A copy of a UTM 48N <paramref name="geometry"/> back in lon/lat (EPSG:4326).</summary>
+    public static Geometry Unproject(Geometry geometry) => Reproject(geometry, Inverse.Value!, 4326);
+
+    private static Geometry Reproject(Geometry geometry, MathTransform transform, int srid)
     {
         var copy = geometry.Copy();
-        copy.Apply(new ProjectFilter());
+        copy.Apply(new TransformFilter(transform));
         copy.GeometryChanged();
-        copy.SRID = Srid;
+        copy.SRID = srid;
         return copy;
     }
 
-    private sealed class ProjectFilter : ICoordinateSequenceFilter
+    private sealed class TransformFilter(MathTransform transform) : ICoordinateSequenceFilter
     {
         public bool Done => false;
         public bool GeometryChanged => true;
 
         public void Filter(CoordinateSequence seq, int i)
         {
-            var (x, y) = Project(seq.GetX(i), seq.GetY(i));
+            var (x, y) = transform.Transform(seq.GetX(i), seq.GetY(i));
             seq.SetX(i, x);
             seq.SetY(i, y);
         }
