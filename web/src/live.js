@@ -18,6 +18,8 @@ const retryDelay = (attempt) => RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_M
 const CATCH_UP_LIMIT = 500;
 // The watched area reaches a little past the screen, as the complaint layer's data does.
 const AREA_PAD = 0.2;
+// An area too large to list its cells joins the server's `city` group, which receives every event.
+const WHOLE_CITY = [-180, -90, 180, 90];
 
 export class LiveConnection {
   constructor(indicator) {
@@ -81,6 +83,11 @@ export class LiveConnection {
       map.off('moveend', update);
       update.cancel();
     };
+  }
+
+  /** Watches every event, whatever the map shows: for layers computed over the whole city (the planner's). */
+  watchCity() {
+    this._watchArea(WHOLE_CITY);
   }
 
   watchTicket(ticket) {

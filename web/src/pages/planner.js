@@ -61,8 +61,9 @@ export async function mountPlannerPage(root, live) {
     }),
     listen(root.querySelector('#btn-close-details'), 'click', () => details.hide()),
     followViewInUrl(map),
-    live.followMap(map),
   ];
+  // The layers cover the whole city whatever the view, so a complaint anywhere may change what is drawn.
+  live.watchCity();
   await hotspots.add(root.querySelector('#planner-legend-items'));
   return () => {
     for (const stop of stops) stop();
