@@ -1,14 +1,17 @@
 using Ujar.Benchmarks;
 
-// Ujar's measurements, run side by side by tests/bench.sh and tests/map-bench.sh (never by `dotnet test`: no timing
+// Ujar's measurements, run side by side by tests/bench.sh, tests/map-bench.sh and tests/hotspots-bench.sh (never by `dotnet test`: no timing
 // is asserted anywhere).
 //   routing --gis-data DIR --connection CS [--points N] [--seconds S] [--pg-connections 2,4] [--http-points FILE]
 //   map --ours URL --baseline URL [--runs N] [--query Q] [--chromium PATH]
+//   hotspots --connection CS [--complaints N] [--runs N] [--cell M] [--eps M] [--min-points N] [--category CODE]
 var error = "unknown or missing command";
 if (args is ["routing", .. var rest] && Options.TryParse(rest, out var options, out error))
     return await RoutingBenchmark.RunAsync(options);
 if (args is ["map", .. var mapArgs] && MapBenchmark.TryParse(mapArgs, out var mapOptions, out error))
     return await MapBenchmark.RunAsync(mapOptions);
+if (args is ["hotspots", .. var hotspotArgs] && HotspotsBenchmark.TryParse(hotspotArgs, out var hotspotOptions, out error))
+    return await HotspotsBenchmark.RunAsync(hotspotOptions);
 
 Console.Error.WriteLine($"""
     ujar-bench: {error}
@@ -24,5 +27,11 @@ Console.Error.WriteLine($"""
       Opens the map page of both running services in headless Chromium (fresh profile each run, runs interleaved,
       one unmeasured warm-up each): navigation start → first complete map, mouse-drag pan → next complete redraw,
       and the number of marker elements. Results end with `key=value` lines that tests/map-bench.sh reads.
+           Ujar.Benchmarks hotspots --connection CS [--complaints 1000000] [--runs 5] [--cell 250] [--eps 100]
+                                    [--min-points 5] [--category genangan_air]
+      Over the active generation's kelurahan, generates N complaints in SQL when the table is empty, then times hex
+      counts + Gi* (whole city) and DBSCAN (one category) with the service's engines over ComplaintPoints and the same
+      computations in PostGIS SQL, and checks both give the same answers. Ends with `key=value` lines for
+      tests/hotspots-bench.sh.
     """);
 return 2;
