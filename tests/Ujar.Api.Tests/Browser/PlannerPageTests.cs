@@ -205,6 +205,20 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
     }
 
     [Fact]
+    public async Task Under_a_status_filter_a_resolved_complaint_leaves_the_visible_layer()
+    {
+        var page = await OpenAsync("layer=hex&cell=250&window=30&status=open&category=pohon_membahayakan");
+        await Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "connected");
+        var before = await DrawnCountAsync(page);
+        var ticket = (await city.FileAsync(0.045, 100.03, "pohon_membahayakan", "Pohon miring ke jalan")).GetProperty("ticket").GetString()!;
+        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + 1, new PageWaitForFunctionOptions { Timeout = 5000 });
+
+        await city.ChangeStatusAsync(ticket, Ujar.Api.Complaints.ComplaintStatus.Resolved, "Pohon sudah ditebang");
+
+        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before, new PageWaitForFunctionOptions { Timeout = 5000 });
+    }
+
+    [Fact]
     public async Task A_burst_of_complaints_is_drawn_after_a_handful_of_layer_fetches_not_one_per_complaint()
     {
         var page = await OpenAsync("layer=hex&cell=250&window=30");

@@ -2,9 +2,10 @@
 // with the numbers as properties), this draws it with the legend that reads it. The heatmap is the hex counts at the
 // chosen cell size drawn as kernel density (layers/heat.js), so the browser never holds the raw points.
 //
-// Live: a complaint_filed event that passes the filters asks for the layer again, at the latest LIVE_MAX_WAIT_MS
-// after the first such event, LIVE_QUIET_MS after the last one, and never sooner than LIVE_MIN_GAP_MS after the
-// previous fetch: a burst of 1,000 complaints costs a handful of recomputations, and one complaint shows within 5 s.
+// Live: a complaint_filed event that passes the filters (or, under a status filter, a status_changed event) asks for
+// the layer again, at the latest LIVE_MAX_WAIT_MS after the first such event, LIVE_QUIET_MS after the last one, and
+// never sooner than LIVE_MIN_GAP_MS after the previous fetch: a burst of 1,000 complaints costs a handful of
+// recomputations, and one complaint shows within 5 s.
 
 import L from 'leaflet';
 import { getJson, query } from '../api.js';
@@ -120,13 +121,21 @@ export class HotspotsLayer {
   }
 
   _applyEvent(event) {
-    if (event.type !== 'complaint_filed') return;
-    if (!this._filters.matches({ category: event.category, status: event.status, createdAt: event.at })) return;
+    if (!this._changesLayer(event)) return;
     const now = Date.now();
     this._firstPending ??= now;
     const due = Math.max(Math.min(now + LIVE_QUIET_MS, this._firstPending + LIVE_MAX_WAIT_MS), this._lastFetch + LIVE_MIN_GAP_MS);
     clearTimeout(this._liveTimer);
     this._liveTimer = setTimeout(() => this.refresh(), due - now);
+  }
+
+  // A new complaint passing the filters changes the layer; under a status filter, so does a status change of a
+  // complaint of the chosen categories (it may leave or join the filter; its old status is not in the event).
+  _changesLayer(event) {
+    const { categories, status } = this._filters.state;
+    if (event.type === 'complaint_filed') return this._filters.matches({ category: event.category, status: event.status, createdAt: event.at });
+    if (event.type === 'status_changed') return Boolean(status) && (!categories.length || categories.includes(event.category));
+    return false;
   }
 
   _heat(data) {
