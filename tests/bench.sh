@@ -23,15 +23,12 @@ connections=${CONNECTIONS:-64}
 warmup_seconds=5
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
+source tests/lib/throwaway-pg.sh
 [[ -f $gis/tanjungpinang_kelurahan.geojson ]] || die "official boundaries not found in $gis: set UJAR_GIS_DATA"
 for tool in wrk pgbench psql dotnet; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install wrk postgresql-15-postgis-3)"
 done
-pgbin=""
-for bin in /usr/lib/postgresql/*/bin; do
-  [[ -x $bin/initdb && -f /usr/share/postgresql/$(basename "$(dirname "$bin")")/extension/postgis.control ]] && pgbin=$bin
-done
-[[ -n $pgbin ]] || die "no PostgreSQL with PostGIS (apt-get install postgresql-15-postgis-3)"
+throwaway_pg_find
 
 # ---- build ------------------------------------------------------------------------------------------------------
 echo "== build (Release)"
@@ -43,23 +40,14 @@ bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
 
 # ---- everything we start is stopped on exit -----------------------------------------------------------------------
 work=$(mktemp -d /tmp/ujar-bench.XXXXXX)
-chmod 755 "$work"
-as_pg=()
-if [[ $(id -u) -eq 0 ]]; then
-  chown postgres: "$work"
-  as_pg=(runuser -u postgres --)
-fi
 service_pid=""
-pg_started=false
 cleanup() {
   local status=$?
   if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
     kill "$service_pid" 2>/dev/null || true
     wait "$service_pid" 2>/dev/null || true
   fi
-  if $pg_started; then
-    "${as_pg[@]}" "$pgbin/pg_ctl" stop -D "$work/pgdata" -m fast -w >/dev/null 2>&1 || true
-  fi
+  throwaway_pg_stop
   if (( status != 0 )) && [[ -f $work/service.log ]]; then
     echo "--- last lines of the service log ---" >&2
     tail -n 20 "$work/service.log" >&2 || true
@@ -99,27 +87,10 @@ cpu_report() {
       100 * machine / (wall * hz * cores), 100 * other / (wall * hz * cores) }'
 }
 
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  die "no free port found"
-}
-
 # ---- PostgreSQL + PostGIS, default durability --------------------------------------------------------------------
 echo "== PostgreSQL cluster in $work"
-pg_port=$(free_port)
-"${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 \
-  || "${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --no-locale >"$work/initdb.log" 2>&1 \
-  || { cat "$work/initdb.log" >&2; die "initdb failed"; }
 # Only where it listens and how many may connect are set; fsync, synchronous_commit, full_page_writes stay at their defaults.
-"${as_pg[@]}" "$pgbin/pg_ctl" start -D "$work/pgdata" -l "$work/postgres.log" -w -t 60 \
-  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$work' -c max_connections=200" >/dev/null \
-  || { tail -n 20 "$work/postgres.log" >&2; die "PostgreSQL did not start"; }
-pg_started=true
-psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+throwaway_pg_start "$work" "-c max_connections=200"
 psql_ -d postgres -c "CREATE DATABASE ujar"
 psql_ -d ujar -c "CREATE EXTENSION postgis"
 pg_settings=$(psql_ -d ujar -At -F= -c "SELECT name, setting || coalesce(unit, '') FROM pg_settings

@@ -20,15 +20,12 @@ complaints=${COMPLAINTS:-100000}
 runs=${RUNS:-5}
 
 die() { echo "map-bench.sh: $*" >&2; exit 1; }
+source tests/lib/throwaway-pg.sh
 for tool in psql dotnet npm curl; do
   command -v "$tool" >/dev/null || die "$tool is not installed (.ci/ensure-deps --browser)"
 done
 [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium is not installed (.ci/ensure-deps --browser)"
-pgbin=""
-for bin in /usr/lib/postgresql/*/bin; do
-  [[ -x $bin/initdb && -f /usr/share/postgresql/$(basename "$(dirname "$bin")")/extension/postgis.control ]] && pgbin=$bin
-done
-[[ -n $pgbin ]] || die "no PostgreSQL with PostGIS (apt-get install postgresql-15-postgis-3)"
+throwaway_pg_find
 
 # ---- build ------------------------------------------------------------------------------------------------------
 echo "== build: web/ (vite) and the service + benchmark (Release)"
@@ -41,14 +38,7 @@ bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
 
 # ---- everything we start is stopped on exit -----------------------------------------------------------------------
 work=$(mktemp -d /tmp/ujar-map-bench.XXXXXX)
-chmod 755 "$work"
-as_pg=()
-if [[ $(id -u) -eq 0 ]]; then
-  chown postgres: "$work"
-  as_pg=(runuser -u postgres --)
-fi
 service_pids=()
-pg_started=false
 cleanup() {
   local status=$? pid
   for pid in "${service_pids[@]}"; do
@@ -57,9 +47,7 @@ cleanup() {
       wait "$pid" 2>/dev/null || true
     fi
   done
-  if $pg_started; then
-    "${as_pg[@]}" "$pgbin/pg_ctl" stop -D "$work/pgdata" -m fast -w >/dev/null 2>&1 || true
-  fi
+  throwaway_pg_stop
   if (( status != 0 )); then
     for log in "$work"/service-*.log; do
       [[ -f $log ]] && { echo "--- last lines of $(basename "$log") ---" >&2; tail -n 20 "$log" >&2; }
@@ -71,26 +59,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  die "no free port found"
-}
-
 # ---- PostgreSQL + PostGIS (reads are measured here, not commits: durability settings do not matter) -------------------
 echo "== PostgreSQL cluster in $work"
-pg_port=$(free_port)
-"${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 \
-  || "${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --no-locale >"$work/initdb.log" 2>&1 \
-  || { cat "$work/initdb.log" >&2; die "initdb failed"; }
-"${as_pg[@]}" "$pgbin/pg_ctl" start -D "$work/pgdata" -l "$work/postgres.log" -w -t 60 \
-  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$work' -c fsync=off -c synchronous_commit=off" >/dev/null \
-  || { tail -n 20 "$work/postgres.log" >&2; die "PostgreSQL did not start"; }
-pg_started=true
-psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+throwaway_pg_start "$work" "-c fsync=off -c synchronous_commit=off"
 pg_version=$(psql_ -d postgres -At -c "SELECT current_setting('server_version')")
 
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
