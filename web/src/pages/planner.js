@@ -5,13 +5,17 @@
 import { getJson, query, showProblem } from '../api.js';
 import { categoryByCode, loadCategories } from '../categories.js';
 import { fromTemplate, h, listen } from '../dom.js';
-import { categoryName, OPEN_STATUSES, onLangChange, statusLabel, t, translate } from '../i18n.js';
+import { categoryName, formatDateTime, OPEN_STATUSES, onLangChange, statusLabel, t, translate } from '../i18n.js';
 import { BoundariesLayer } from '../layers/boundaries.js';
 import { HotspotsLayer, trendKey } from '../layers/hotspots.js';
 import { createMap, followViewInUrl, viewFromUrl } from '../map.js';
 import { PlannerFilters } from '../panels/planner-filters.js';
 
 const COMPLAINT_LIMIT = 1000;
+// Properties with a name in i18n.js (prop.*); any other is shown by its API name.
+const PROPERTY_LABELS = new Set(['name', 'count', 'z', 'p', 'bin', 'trend', 'categories', 'dominantCategory', 'first', 'last',
+  'kelurahanNames', 'areaKm2', 'perKm2', 'population', 'per1000', 'previousCount']);
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T/;
 
 /** Builds the page in root; returns the function that takes it down again. */
 export async function mountPlannerPage(root, live) {
@@ -110,7 +114,7 @@ class DetailsPanel {
     const rows = [];
     for (const [key, value] of Object.entries(this._feature.properties)) {
       if (value === undefined) continue;
-      rows.push(h('dt', {}, key), h('dd', { 'data-prop': key }, describe(key, value)));
+      rows.push(h('dt', {}, PROPERTY_LABELS.has(key) ? t(`prop.${key}`) : key), h('dd', { 'data-prop': key }, describe(key, value)));
     }
     this._numbers.replaceChildren(...rows);
   }
@@ -156,6 +160,7 @@ function describe(key, value) {
   if (key === 'bin') return `${value} (${t(`gi.${value}`)})`;
   if (key === 'trend') return t(`trend.${trendKey(value)}`);
   if (key === 'dominantCategory') return categoryName(categoryByCode(value)) || value;
+  if (typeof value === 'string' && TIMESTAMP.test(value)) return formatDateTime(value);
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   return String(value);
 }
