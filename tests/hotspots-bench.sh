@@ -23,7 +23,7 @@ runs=${RUNS:-5}
 die() { echo "hotspots-bench.sh: $*" >&2; exit 1; }
 source tests/lib/throwaway-pg.sh
 [[ -f $gis/tanjungpinang_kelurahan.geojson ]] || die "official boundaries not found in $gis: set UJAR_GIS_DATA"
-for tool in psql dotnet; do
+for tool in psql dotnet curl; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install postgresql-15-postgis-3)"
 done
 throwaway_pg_find
@@ -32,14 +32,24 @@ throwaway_pg_find
 echo "== build (Release)"
 dotnet build tests/Ujar.Benchmarks/Ujar.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null \
   || die "build failed (dotnet build tests/Ujar.Benchmarks -c Release)"
-api="$root/src/Ujar.Api/bin/Release/net10.0/Ujar.Api.dll"
+api_bin=$root/src/Ujar.Api/bin/Release/net10.0
+api="$api_bin/Ujar.Api.dll"
 bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
 
 # ---- everything we start is stopped on exit -----------------------------------------------------------------------
 work=$(mktemp -d /tmp/ujar-hotspots-bench.XXXXXX)
+service_pid=""
 cleanup() {
   local status=$?
+  if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
+    kill "$service_pid" 2>/dev/null || true
+    wait "$service_pid" 2>/dev/null || true
+  fi
   throwaway_pg_stop
+  if (( status != 0 )) && [[ -f $work/service.log ]]; then
+    echo "--- last lines of the service log ---" >&2
+    tail -n 20 "$work/service.log" >&2 || true
+  fi
   rm -rf "$work"
   exit "$status"
 }
@@ -64,12 +74,27 @@ dotnet "$api" import-boundaries "$gis/tanjungpinang_kecamatan.geojson" --level k
 dotnet "$api" import-boundaries "$gis/tanjungpinang_kelurahan.geojson" --level kelurahan --parent-property kecamatan_code --commit \
   >>"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; die "importing the kelurahan failed"; }
 
+echo "== $complaints complaints (SQL)"
+dotnet "$bench" hotspots --connection "$ConnectionStrings__Ujar" --complaints "$complaints" --data-only
+
+# ---- the service (Release), which loads them into ComplaintPoints at start ---------------------------------------------
+http_port=$(free_port)
+service_url="http://127.0.0.1:$http_port"
+dotnet "$api" serve --urls "$service_url" "--contentRoot=$api_bin" >"$work/service.log" 2>&1 &
+service_pid=$!
+for _ in $(seq 1 150); do
+  curl -fsS "$service_url/healthz" >/dev/null 2>&1 && break
+  kill -0 "$service_pid" 2>/dev/null || die "the service exited on start"
+  sleep 0.2
+done
+curl -fsS "$service_url/healthz" >/dev/null || die "the service did not become healthy"
+
 # ---- measure ------------------------------------------------------------------------------------------------------
-echo "== $complaints complaints, then ours and PostGIS, $runs runs each after a warm-up"
+echo "== ours (engines and GET /api/hotspots/hex at $service_url) and PostGIS, $runs runs each after a warm-up"
 # Other work on the machine slows both sides; the load is printed so a disturbed run can be recognised and repeated.
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 answers="the same"
-dotnet "$bench" hotspots --connection "$ConnectionStrings__Ujar" --complaints "$complaints" --runs "$runs" | tee "$work/hotspots.out" \
+dotnet "$bench" hotspots --connection "$ConnectionStrings__Ujar" --complaints "$complaints" --runs "$runs" --service "$service_url" | tee "$work/hotspots.out" \
   || answers="NOT THE SAME (see the checks below)"
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 declare -A h
@@ -94,16 +119,19 @@ $(line "----------------------------------------------------------" "---------" 
 $(line "hex ${h[hotspots.cell]} m + Gi*, whole city, grid cached / indexed" "$(ms "${h[hotspots.hex.ours_warm_ms]}")" "$(ms "${h[hotspots.hex.pg_warm_ms]}")" "$(ratio "${h[hotspots.hex.ours_warm_ms]}" "${h[hotspots.hex.pg_warm_ms]}")")
 $(line "  ours: select ${h[hotspots.hex.ours_select_ms]} ms, count ${h[hotspots.hex.ours_count_ms]} ms, Gi* ${h[hotspots.hex.ours_gi_ms]} ms" "" "" "")
 $(line "hex ${h[hotspots.cell]} m + Gi*, grid built in the same run" "$(ms "${h[hotspots.hex.ours_cold_ms]}")" "$(ms "${h[hotspots.hex.pg_cold_ms]}")" "$(ratio "${h[hotspots.hex.ours_cold_ms]}" "${h[hotspots.hex.pg_cold_ms]}")")
+$(line "  GET /api/hotspots/hex on the service, whole GeoJSON read" "$(ms "${h[hotspots.hex.http_ms]}")" "" "")
 $(line "DBSCAN ${h[hotspots.dbscan.points]} (${h[hotspots.dbscan.category]}), eps ${h[hotspots.dbscan.eps]} m, minPoints ${h[hotspots.dbscan.min_points]}" "$(ms "${h[hotspots.dbscan.ours_ms]}")" "$(ms "${h[hotspots.dbscan.pg_ms]}")" "$(ratio "${h[hotspots.dbscan.ours_ms]}" "${h[hotspots.dbscan.pg_ms]}")")
   Goals: hex + Gi* < 1.5 s, DBSCAN < 3 s, each ≤ 1.0× PostGIS's time.
 
   Answers $answers:
   hex (${h[hotspots.cells]} cells, band ${h[hotspots.band]} m, the default): ${h[hotspots.hex.check]}
+  GET /api/hotspots/hex ($(calc %.1f "${h[hotspots.hex.http_mb]}") MB of GeoJSON): ${h[hotspots.hex.http_check]}
   DBSCAN: ${h[hotspots.dbscan.check]}
 
   Ours: from the in-memory ComplaintPoints to per-cell count, z, p, bin (select the filtered points, count per cell,
   Gi*); "built in the same run" adds HexGrid.Build (kelurahan union, hexagons clipped to it, default band) and the
-  neighbours. DBSCAN: select the category's points, then Dbscan.Run to labels and core flags. No HTTP or JSON.
+  neighbours. DBSCAN: select the category's points, then Dbscan.Run to labels and core flags. The GET adds the HTTP
+  round trip and the GeoJSON of every clipped cell polygon (each request a different from=, so never the result cache).
   PostGIS: the points pre-projected to EPSG:32648 with a GiST index and clustered on it, jit off; ST_HexagonGrid over
   the kelurahan union (axes swapped: its hexagons are flat-top, ours pointy-top), a count subquery per cell
   (ST_Intersects), Gi* by a self-join of cell centres with ST_DWithin, rows read by the client; "grid built" creates

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,10 @@ namespace Ujar.Benchmarks;
 /// </summary>
 public static class HotspotsBenchmark
 {
-    public sealed record HotspotsOptions(string Connection, int Complaints, int Runs, int Cell, double Eps, int MinPoints, string Category);
+    /// <param name="DataOnly">Generate the complaints (when the table is empty) and stop, so a service can start over them.</param>
+    /// <param name="Service">A running service over the same database: GET /api/hotspots/hex is timed too.</param>
+    public sealed record HotspotsOptions(string Connection, int Complaints, int Runs, int Cell, double Eps, int MinPoints, string Category,
+        bool DataOnly, Uri? Service);
 
     // Background complaints spread over the kelurahan by area, plus dense discs of ~300 m (10 % of all) so hot spots and
     // clusters exist. Categories go round in sort order, so each of the 10 holds exactly a tenth; statuses and the
@@ -119,8 +123,15 @@ public static class HotspotsBenchmark
         int complaints = 1_000_000, runs = 5, cell = 250, minPoints = 5;
         double eps = 100;
         var category = "genangan_air";
-        for (var i = 0; i < args.Length; i += 2)
+        var dataOnly = false;
+        Uri? service = null;
+        for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--data-only")
+            {
+                dataOnly = true;
+                continue;
+            }
             var value = i + 1 < args.Length ? args[i + 1] : null;
             if (value is null) { error = $"{args[i]} needs a value"; return false; }
             switch (args[i])
@@ -132,11 +143,13 @@ public static class HotspotsBenchmark
                 case "--eps" when double.TryParse(value, CultureInfo.InvariantCulture, out eps) && eps is >= Dbscan.MinEps and <= Dbscan.MaxEps: break;
                 case "--min-points" when int.TryParse(value, out minPoints) && minPoints is >= Dbscan.MinMinPoints and <= Dbscan.MaxMinPoints: break;
                 case "--category": category = value; break;
+                case "--service" when Uri.TryCreate(value, UriKind.Absolute, out service): break;
                 default: error = $"unknown option or bad value: {args[i]} {value}"; return false;
             }
+            i++;
         }
         if (connection is null) { error = "--connection is required"; return false; }
-        options = new HotspotsOptions(connection, complaints, runs, cell, eps, minPoints, category);
+        options = new HotspotsOptions(connection, complaints, runs, cell, eps, minPoints, category, dataOnly, service);
         error = "";
         return true;
     }
@@ -171,6 +184,7 @@ public static class HotspotsBenchmark
             Console.Error.WriteLine($"the database holds {existing:N0} complaints, not {options.Complaints:N0}");
             return 1;
         }
+        if (options.DataOnly) return 0;
         var project = Command(connection, ProjectSql);
         project.CommandTimeout = 0;
         await project.ExecuteNonQueryAsync();
@@ -212,6 +226,7 @@ public static class HotspotsBenchmark
             $"WITH cells AS NOT MATERIALIZED (SELECT * FROM bench_cells), {GiStarSql}", generation, size, band));
 
         var hex = CompareHex(grid, ourWarm.Result, pgWarm.Result, pgCold.Result);
+        var http = options.Service is { } url ? await MeasureHttpAsync(url, options.Runs, grid, ourWarm.Result.Counts) : default;
 
         // 4. DBSCAN over one category (a tenth of the complaints), from the in-memory points to labels.
         var categoryFilter = new HotspotFilter { Categories = [options.Category] };
@@ -241,15 +256,50 @@ public static class HotspotsBenchmark
             ("cell", options.Cell), ("cells", grid.Cells.Count), ("band", band),
             ("hex.ours_cold_ms", ourCold.Ms), ("hex.ours_warm_ms", ourWarm.Ms), ("hex.ours_select_ms", selectTime), ("hex.ours_count_ms", countTime), ("hex.ours_gi_ms", giTime),
             ("hex.pg_cold_ms", pgCold.Ms), ("hex.pg_warm_ms", pgWarm.Ms), ("hex.check", hex),
+            ("hex.http_ms", http.Ms), ("hex.http_mb", http.Bytes / 1e6), ("hex.http_check", http.Check ?? "not measured (no --service)"),
             ("dbscan.points", chosen.Count), ("dbscan.eps", options.Eps), ("dbscan.min_points", options.MinPoints), ("dbscan.category", options.Category),
             ("dbscan.ours_ms", ourDbscan.Ms), ("dbscan.ours_select_ms", MedianOf(dbscanSelect.Skip(1))), ("dbscan.pg_ms", pgDbscan.Ms), ("dbscan.clusters", clusters.ClusterCount),
             ("dbscan.pg_clusters", dbscanCheck.PgClusters), ("dbscan.core", dbscanCheck.Core), ("dbscan.noise", dbscanCheck.Noise), ("dbscan.check", dbscanCheck.Text),
         };
         foreach (var (key, value) in results) Console.WriteLine(FormattableString.Invariant($"hotspots.{key}={value:0.##}"));
-        return hex.StartsWith("identical", StringComparison.Ordinal) && dbscanCheck.Text.StartsWith("identical", StringComparison.Ordinal) ? 0 : 1;
+        return hex.StartsWith("identical", StringComparison.Ordinal) && http.Check?.StartsWith("DIFFERENT", StringComparison.Ordinal) != true
+               && dbscanCheck.Text.StartsWith("identical", StringComparison.Ordinal) ? 0 : 1;
     }
 
     private sealed record HexAnswer(int[] Counts, GiStar[] Gi);
+
+    /// <summary>GET /api/hotspots/hex on the running service, whole city, the default band: request sent → GeoJSON body
+    /// read. Each request asks from a different day long before the data (the same million complaints), so none is
+    /// answered from the service's 10-second result cache; the warm-up also builds the service's grid. Its counts must be ours.</summary>
+    private static async Task<(double Ms, double Bytes, string? Check)> MeasureHttpAsync(Uri service, int runs, HexGrid grid, int[] ourCounts)
+    {
+        using var client = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromMinutes(5) };
+        var ours = new Dictionary<(int, int), int>();
+        for (var i = 0; i < grid.Cells.Count; i++) ours[(grid.Cells[i].Q, grid.Cells[i].R)] = ourCounts[i];
+        var times = new List<double>();
+        var (bytes, different, total, features) = (0, 0, 0, 0);
+        for (var run = 0; run <= runs; run++)
+        {
+            var from = new DateOnly(2000, 1, 1).AddDays(run).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var clock = Stopwatch.StartNew();
+            var body = await client.GetByteArrayAsync($"/api/hotspots/hex?cell={grid.Cell}&from={from}");
+            if (run > 0) times.Add(clock.Elapsed.TotalMilliseconds);
+            using var json = JsonDocument.Parse(body);
+            bytes = body.Length;
+            total = json.RootElement.GetProperty("total").GetInt32();
+            features = 0;
+            different = 0;
+            foreach (var feature in json.RootElement.GetProperty("features").EnumerateArray())
+            {
+                features++;
+                var properties = feature.GetProperty("properties");
+                var cell = (properties.GetProperty("q").GetInt32(), properties.GetProperty("r").GetInt32());
+                if (!ours.TryGetValue(cell, out var count) || count != properties.GetProperty("count").GetInt32()) different++;
+            }
+        }
+        var same = different == 0 && features == ours.Count && total == ourCounts.Sum();
+        return (MedianOf(times), bytes, $"{(same ? "identical" : "DIFFERENT")}: {features} cells, {different} counts differ from the engine's, total {total:N0}");
+    }
 
     private sealed record PgCell(int Q, int R, int Count, double Z, int Bin);
 

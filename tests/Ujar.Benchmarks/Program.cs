@@ -5,6 +5,7 @@ using Ujar.Benchmarks;
 //   routing --gis-data DIR --connection CS [--points N] [--seconds S] [--pg-connections 2,4] [--http-points FILE]
 //   map --ours URL --baseline URL [--runs N] [--query Q] [--chromium PATH]
 //   hotspots --connection CS [--complaints N] [--runs N] [--cell M] [--eps M] [--min-points N] [--category CODE]
+//            [--data-only] [--service URL]
 var error = "unknown or missing command";
 if (args is ["routing", .. var rest] && Options.TryParse(rest, out var options, out error))
     return await RoutingBenchmark.RunAsync(options);
@@ -28,10 +29,10 @@ Console.Error.WriteLine($"""
       one unmeasured warm-up each): navigation start → first complete map, mouse-drag pan → next complete redraw,
       and the number of marker elements. Results end with `key=value` lines that tests/map-bench.sh reads.
            Ujar.Benchmarks hotspots --connection CS [--complaints 1000000] [--runs 5] [--cell 250] [--eps 100]
-                                    [--min-points 5] [--category genangan_air]
-      Over the active generation's kelurahan, generates N complaints in SQL when the table is empty, then times hex
-      counts + Gi* (whole city) and DBSCAN (one category) with the service's engines over ComplaintPoints and the same
-      computations in PostGIS SQL, and checks both give the same answers. Ends with `key=value` lines for
-      tests/hotspots-bench.sh.
+                                    [--min-points 5] [--category genangan_air] [--data-only] [--service URL]
+      Over the active generation's kelurahan, generates N complaints in SQL when the table is empty (--data-only: and
+      stops), then times hex counts + Gi* (whole city) and DBSCAN (one category) with the service's engines over
+      ComplaintPoints and the same computations in PostGIS SQL, and checks both give the same answers; --service also
+      times GET /api/hotspots/hex on that running service. Ends with `key=value` lines for tests/hotspots-bench.sh.
     """);
 return 2;
