@@ -107,7 +107,9 @@ class DetailsPanel {
   }
 
   relabel() {
-    if (this._feature) this._renderNumbers();
+    if (!this._feature) return;
+    this._renderNumbers();
+    this._loadComplaints(this._feature);
   }
 
   _renderNumbers() {

@@ -90,11 +90,11 @@ export class PlannerFilters {
     if (categories.length && !categories.includes(category)) return false;
     if (this.state.status === 'open' && !OPEN_STATUSES.includes(status)) return false;
     if (this.state.status && this.state.status !== 'open' && status !== this.state.status) return false;
-    const when = new Date(createdAt ?? Date.now());
-    if (window === 'custom' && to && when.toISOString().slice(0, 10) > to) return false;
+    // Dates and seasons are the city's: WIB, UTC+7. Seasons: hujan October–March, kemarau April–September.
+    const wib = new Date(new Date(createdAt ?? Date.now()).getTime() + 7 * 60 * 60 * 1000);
+    if (window === 'custom' && to && wib.toISOString().slice(0, 10) > to) return false;
     if (SEASONS.includes(window)) {
-      // Seasons are months in WIB (UTC+7): hujan October–March, kemarau April–September.
-      const month = new Date(when.getTime() + 7 * 60 * 60 * 1000).getUTCMonth() + 1;
+      const month = wib.getUTCMonth() + 1;
       const rainy = month >= 10 || month <= 3;
       if (rainy !== (window === 'hujan')) return false;
     }
