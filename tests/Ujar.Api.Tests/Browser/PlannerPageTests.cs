@@ -100,6 +100,16 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         await Expect(page.Locator("path.hs-no-data")).ToHaveCountAsync(5);
         await Expect(legend).ToContainTextAsync("Tidak ada data");
         Assert.Contains("measure=per1000", page.Url, StringComparison.Ordinal);
+
+        // The choropleth's CSV carries the API's counts and an empty per1000 (no data, not 0).
+        var api = await city.GetJsonAsync("/api/hotspots/kelurahan?days=30");
+        var csv = await page.RunAndWaitForDownloadAsync(() => page.Locator("#planner-export-csv").ClickAsync());
+        var lines = (await File.ReadAllLinesAsync((await csv.PathAsync())!)).Where(l => l.Length > 0).ToList();
+        var header = SplitCsv(lines[0]);
+        var rows = lines.Skip(1).Select(SplitCsv).ToList();
+        Assert.Equal(api.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("count").GetInt32()),
+            rows.Select(r => int.Parse(r[header.IndexOf("count")], CultureInfo.InvariantCulture)));
+        Assert.All(rows, r => Assert.Equal("", r[header.IndexOf("per1000")]));
     }
 
     [Fact]
