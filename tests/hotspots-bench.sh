@@ -111,7 +111,7 @@ Ujar hotspots benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(gre
   PostgreSQL $pg_version ($pg_settings) and the benchmark process (.NET, Release) share these cores; loopback only.
   ${h[hotspots.complaints]} complaints over the official kelurahan (SQL: 90 % spread by area with ST_GeneratePoints, 10 % in
   six 300 m discs; 10 categories of a tenth each; created over the last year). ComplaintPoints loads them in ${h[hotspots.load_s]} s.
-  Median of ${h[hotspots.runs]} runs after one warm-up. Load average (1 min) $load_before before and $load_after after, on $(nproc) cores:
+  Median of ${h[hotspots.runs]} rounds after a warm-up round, each round running every measurement in turn. Load average (1 min) $load_before before and $load_after after, on $(nproc) cores:
   above ~2, other work shared them and both columns are slower than on a quiet machine.
 
 $(line "" "ours" "PostGIS" "ratio")

@@ -207,40 +207,50 @@ public static class HotspotsBenchmark
         //    reads its grid from a table indexed on the cell centres.
         var grid = HexGrid.Build(generation, options.Cell, kelurahan);
         var band = grid.DefaultBand;
-        var ourCold = Median(options.Runs, () => HexAndGiStar(HexGrid.Build(generation, options.Cell, kelurahan), band, set, whole, null));
         grid.Neighbours(band);
-        var stages = new List<(double Select, double Count, double GiStar)>();
-        var ourWarm = Median(options.Runs, () => HexAndGiStar(grid, band, set, whole, stages));
-        var stageMs = stages.Skip(1).ToList(); // not the warm-up
-        var (selectTime, countTime, giTime) = (MedianOf(stageMs.Select(t => t.Select)), MedianOf(stageMs.Select(t => t.Count)), MedianOf(stageMs.Select(t => t.GiStar)));
-
         var size = options.Cell / Math.Sqrt(3);
-        // PostGIS cold: the grid into a table with an index on the centres, then the query. In one statement, with the grid
-        // as a CTE, PostgreSQL misestimates ST_HexagonGrid's rows (1) and the neighbour join takes 10–20 s.
-        var pgCold = await MedianAsync(options.Runs, () => PostGisHexAsync(connection,
-            $"CREATE TEMP TABLE bench_cold_cells AS {CellsSql}; {CellsIndexSql("bench_cold_cells")}; " +
-            $"WITH cells AS NOT MATERIALIZED (SELECT * FROM bench_cold_cells), {GiStarSql}; DROP TABLE bench_cold_cells", generation, size, band));
         await Command(connection, $"DROP TABLE IF EXISTS bench_cells; CREATE TABLE bench_cells AS {CellsSql}; {CellsIndexSql("bench_cells")}",
             ("generation", generation), ("size", size)).ExecuteNonQueryAsync();
-        var pgWarm = await MedianAsync(options.Runs, () => PostGisHexAsync(connection,
-            $"WITH cells AS NOT MATERIALIZED (SELECT * FROM bench_cells), {GiStarSql}", generation, size, band));
-
-        var hex = CompareHex(grid, ourWarm.Result, pgWarm.Result, pgCold.Result);
-        var http = options.Service is { } url ? await MeasureHttpAsync(url, options.Runs, grid, ourWarm.Result.Counts) : default;
-
+        // PostGIS cold: the grid into a table with an index on the centres, then the query. In one statement, with the grid
+        // as a CTE, PostgreSQL misestimates ST_HexagonGrid's rows (1) and the neighbour join takes 10–20 s.
+        var pgColdSql = $"CREATE TEMP TABLE bench_cold_cells AS {CellsSql}; {CellsIndexSql("bench_cold_cells")}; " +
+                        $"WITH cells AS NOT MATERIALIZED (SELECT * FROM bench_cold_cells), {GiStarSql}; DROP TABLE bench_cold_cells";
+        var pgWarmSql = $"WITH cells AS NOT MATERIALIZED (SELECT * FROM bench_cells), {GiStarSql}";
         // 4. DBSCAN over one category (a tenth of the complaints), from the in-memory points to labels.
         var categoryFilter = new HotspotFilter { Categories = [options.Category] };
-        var dbscanSelect = new List<double>();
-        var ourDbscan = Median(options.Runs, () =>
+
+        // Rounds interleave every measurement, so load from other work on a shared machine falls on both sides alike;
+        // round 0 is the warm-up (JIT, PostgreSQL's buffers, the service's grid) and is not counted.
+        var times = new Timings();
+        using var client = options.Service is { } url ? new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) } : null;
+        HexAnswer ourWarm = null!;
+        List<PgCell> pgCold = null!, pgWarm = null!;
+        HttpHex? http = null;
+        (PointSelection Chosen, Dbscan.Result Clusters) ourDbscan = (null!, null!);
+        Dictionary<long, int> pgDbscan = null!;
+        for (var round = 0; round <= options.Runs; round++)
         {
-            var clock = Stopwatch.StartNew();
-            var chosen = set.Select(categoryFilter);
-            dbscanSelect.Add(clock.Elapsed.TotalMilliseconds);
-            return (chosen, Dbscan.Run(chosen.X, chosen.Y, options.Eps, options.MinPoints));
-        });
-        var pgDbscan = await MedianAsync(options.Runs, () => PostGisDbscanAsync(connection, options));
-        var (chosen, clusters) = ourDbscan.Result;
-        var dbscanCheck = CompareDbscan(set, chosen, clusters, pgDbscan.Result);
+            var counted = round > 0;
+            times.Time("hex.ours_cold", counted, () => HexAndGiStar(HexGrid.Build(generation, options.Cell, kelurahan), band, set, whole, null));
+            ourWarm = times.Time("hex.ours_warm", counted, () => HexAndGiStar(grid, band, set, whole, counted ? times : null));
+            pgCold = await times.TimeAsync("hex.pg_cold", counted, () => PostGisHexAsync(connection, pgColdSql, generation, size, band));
+            pgWarm = await times.TimeAsync("hex.pg_warm", counted, () => PostGisHexAsync(connection, pgWarmSql, generation, size, band));
+            if (client is not null)
+                http = await times.TimeAsync("hex.http", counted, () => HttpHexAsync(client, grid, round));
+            ourDbscan = times.Time("dbscan.ours", counted, () =>
+            {
+                var clock = Stopwatch.StartNew();
+                var chosen = set.Select(categoryFilter);
+                if (counted) times.Add("dbscan.ours_select", clock.Elapsed.TotalMilliseconds);
+                return (chosen, Dbscan.Run(chosen.X, chosen.Y, options.Eps, options.MinPoints));
+            });
+            pgDbscan = await times.TimeAsync("dbscan.pg", counted, () => PostGisDbscanAsync(connection, options));
+        }
+
+        var hex = CompareHex(grid, ourWarm, pgWarm, pgCold);
+        var httpCheck = http is null ? "not measured (no --service)" : CompareHttp(grid, ourWarm.Counts, http);
+        var (chosen, clusters) = ourDbscan;
+        var dbscanCheck = CompareDbscan(set, chosen, clusters, pgDbscan);
 
         Console.WriteLine();
         Console.WriteLine($"Hotspots over {set.Count:N0} complaints, generation {generation} ({router.Kelurahan.Count} kelurahan); median of {options.Runs} after a warm-up, " +
@@ -254,59 +264,56 @@ public static class HotspotsBenchmark
         {
             ("complaints", set.Count), ("cores", Environment.ProcessorCount), ("runs", options.Runs), ("load_s", loadClock.Elapsed.TotalSeconds),
             ("cell", options.Cell), ("cells", grid.Cells.Count), ("band", band),
-            ("hex.ours_cold_ms", ourCold.Ms), ("hex.ours_warm_ms", ourWarm.Ms), ("hex.ours_select_ms", selectTime), ("hex.ours_count_ms", countTime), ("hex.ours_gi_ms", giTime),
-            ("hex.pg_cold_ms", pgCold.Ms), ("hex.pg_warm_ms", pgWarm.Ms), ("hex.check", hex),
-            ("hex.http_ms", http.Ms), ("hex.http_mb", http.Bytes / 1e6), ("hex.http_check", http.Check ?? "not measured (no --service)"),
+            ("hex.ours_cold_ms", times.Median("hex.ours_cold")), ("hex.ours_warm_ms", times.Median("hex.ours_warm")),
+            ("hex.ours_select_ms", times.Median("hex.ours_select")), ("hex.ours_count_ms", times.Median("hex.ours_count")),
+            ("hex.ours_gi_ms", times.Median("hex.ours_gi")), ("hex.pg_cold_ms", times.Median("hex.pg_cold")), ("hex.pg_warm_ms", times.Median("hex.pg_warm")),
+            ("hex.check", hex), ("hex.http_ms", times.Median("hex.http")), ("hex.http_mb", (http?.Bytes ?? 0) / 1e6), ("hex.http_check", httpCheck),
             ("dbscan.points", chosen.Count), ("dbscan.eps", options.Eps), ("dbscan.min_points", options.MinPoints), ("dbscan.category", options.Category),
-            ("dbscan.ours_ms", ourDbscan.Ms), ("dbscan.ours_select_ms", MedianOf(dbscanSelect.Skip(1))), ("dbscan.pg_ms", pgDbscan.Ms), ("dbscan.clusters", clusters.ClusterCount),
+            ("dbscan.ours_ms", times.Median("dbscan.ours")), ("dbscan.ours_select_ms", times.Median("dbscan.ours_select")),
+            ("dbscan.pg_ms", times.Median("dbscan.pg")), ("dbscan.clusters", clusters.ClusterCount),
             ("dbscan.pg_clusters", dbscanCheck.PgClusters), ("dbscan.core", dbscanCheck.Core), ("dbscan.noise", dbscanCheck.Noise), ("dbscan.check", dbscanCheck.Text),
         };
         foreach (var (key, value) in results) Console.WriteLine(FormattableString.Invariant($"hotspots.{key}={value:0.##}"));
-        return hex.StartsWith("identical", StringComparison.Ordinal) && http.Check?.StartsWith("DIFFERENT", StringComparison.Ordinal) != true
+        return hex.StartsWith("identical", StringComparison.Ordinal) && !httpCheck.StartsWith("DIFFERENT", StringComparison.Ordinal)
                && dbscanCheck.Text.StartsWith("identical", StringComparison.Ordinal) ? 0 : 1;
     }
 
     private sealed record HexAnswer(int[] Counts, GiStar[] Gi);
 
+    private sealed record HttpHex(int Bytes, long Total, Dictionary<(int Q, int R), int> Counts);
+
     /// <summary>GET /api/hotspots/hex on the running service, whole city, the default band: request sent → GeoJSON body
-    /// read. Each request asks from a different day long before the data (the same million complaints), so none is
-    /// answered from the service's 10-second result cache; the warm-up also builds the service's grid. Its counts must be ours.</summary>
-    private static async Task<(double Ms, double Bytes, string? Check)> MeasureHttpAsync(Uri service, int runs, HexGrid grid, int[] ourCounts)
+    /// read and parsed. Each round asks from a different day long before the data (the same million complaints), so
+    /// none is answered from the service's 10-second result cache; the warm-up round also builds the service's grid.</summary>
+    private static async Task<HttpHex> HttpHexAsync(HttpClient client, HexGrid grid, int round)
     {
-        using var client = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromMinutes(5) };
-        var ours = new Dictionary<(int, int), int>();
-        for (var i = 0; i < grid.Cells.Count; i++) ours[(grid.Cells[i].Q, grid.Cells[i].R)] = ourCounts[i];
-        var times = new List<double>();
-        var (bytes, different, total, features) = (0, 0, 0, 0);
-        for (var run = 0; run <= runs; run++)
+        var from = new DateOnly(2000, 1, 1).AddDays(round).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var body = await client.GetByteArrayAsync($"/api/hotspots/hex?cell={grid.Cell}&from={from}");
+        using var json = JsonDocument.Parse(body);
+        var counts = new Dictionary<(int Q, int R), int>();
+        foreach (var feature in json.RootElement.GetProperty("features").EnumerateArray())
         {
-            var from = new DateOnly(2000, 1, 1).AddDays(run).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var clock = Stopwatch.StartNew();
-            var body = await client.GetByteArrayAsync($"/api/hotspots/hex?cell={grid.Cell}&from={from}");
-            if (run > 0) times.Add(clock.Elapsed.TotalMilliseconds);
-            using var json = JsonDocument.Parse(body);
-            bytes = body.Length;
-            total = json.RootElement.GetProperty("total").GetInt32();
-            features = 0;
-            different = 0;
-            foreach (var feature in json.RootElement.GetProperty("features").EnumerateArray())
-            {
-                features++;
-                var properties = feature.GetProperty("properties");
-                var cell = (properties.GetProperty("q").GetInt32(), properties.GetProperty("r").GetInt32());
-                if (!ours.TryGetValue(cell, out var count) || count != properties.GetProperty("count").GetInt32()) different++;
-            }
+            var properties = feature.GetProperty("properties");
+            counts[(properties.GetProperty("q").GetInt32(), properties.GetProperty("r").GetInt32())] = properties.GetProperty("count").GetInt32();
         }
-        var same = different == 0 && features == ours.Count && total == ourCounts.Sum();
-        return (MedianOf(times), bytes, $"{(same ? "identical" : "DIFFERENT")}: {features} cells, {different} counts differ from the engine's, total {total:N0}");
+        return new HttpHex(body.Length, json.RootElement.GetProperty("total").GetInt64(), counts);
+    }
+
+    /// <summary>The service's answer must have the engine's cells and counts.</summary>
+    private static string CompareHttp(HexGrid grid, int[] ourCounts, HttpHex http)
+    {
+        var different = 0;
+        for (var i = 0; i < grid.Cells.Count; i++)
+            if (!http.Counts.TryGetValue((grid.Cells[i].Q, grid.Cells[i].R), out var count) || count != ourCounts[i]) different++;
+        var same = different == 0 && http.Counts.Count == grid.Cells.Count && http.Total == ourCounts.Sum();
+        return $"{(same ? "identical" : "DIFFERENT")}: {http.Counts.Count} cells, {different} counts differ from the engine's, total {http.Total:N0}";
     }
 
     private sealed record PgCell(int Q, int R, int Count, double Z, int Bin);
 
     /// <summary>What a warm /api/hotspots/hex computes before serialising: select the points, count them per cell, Gi*.</summary>
     /// <remarks><paramref name="stages"/>, when given, receives each stage's milliseconds.</remarks>
-    private static HexAnswer HexAndGiStar(HexGrid grid, double band, ComplaintPointSet set, HotspotFilter filter,
-        List<(double Select, double Count, double GiStar)>? stages)
+    private static HexAnswer HexAndGiStar(HexGrid grid, double band, ComplaintPointSet set, HotspotFilter filter, Timings? stages)
     {
         var clock = Stopwatch.StartNew();
         var selection = set.Select(filter);
@@ -315,7 +322,9 @@ public static class HotspotsBenchmark
         var counted = clock.Elapsed.TotalMilliseconds;
         var neighbours = grid.Neighbours(band) ?? throw new InvalidOperationException("band too wide");
         var gi = GetisOrd.Compute(Array.ConvertAll(counts, c => (double)c), neighbours.Start, neighbours.Neighbours, fdr: false);
-        stages?.Add((selected, counted - selected, clock.Elapsed.TotalMilliseconds - counted));
+        stages?.Add("hex.ours_select", selected);
+        stages?.Add("hex.ours_count", counted - selected);
+        stages?.Add("hex.ours_gi", clock.Elapsed.TotalMilliseconds - counted);
         return new HexAnswer(counts, gi);
     }
 
@@ -408,38 +417,39 @@ public static class HotspotsBenchmark
         return command;
     }
 
-    /// <summary>One unmeasured warm-up (JIT, caches, PostgreSQL's buffers), then the median of <paramref name="runs"/>.</summary>
-    private static (double Ms, T Result) Median<T>(int runs, Func<T> run)
+    /// <summary>Milliseconds per measurement, over the counted rounds.</summary>
+    private sealed class Timings
     {
-        var result = run();
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
+        private readonly Dictionary<string, List<double>> _ms = [];
+
+        public void Add(string key, double ms)
+        {
+            if (!_ms.TryGetValue(key, out var list)) _ms[key] = list = [];
+            list.Add(ms);
+        }
+
+        public T Time<T>(string key, bool counted, Func<T> run)
         {
             var clock = Stopwatch.StartNew();
-            result = run();
-            times[i] = clock.Elapsed.TotalMilliseconds;
+            var result = run();
+            if (counted) Add(key, clock.Elapsed.TotalMilliseconds);
+            return result;
         }
-        Array.Sort(times);
-        return (times[runs / 2], result);
-    }
 
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
-
-    private static async Task<(double Ms, T Result)> MedianAsync<T>(int runs, Func<Task<T>> run)
-    {
-        var result = await run();
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
+        public async Task<T> TimeAsync<T>(string key, bool counted, Func<Task<T>> run)
         {
             var clock = Stopwatch.StartNew();
-            result = await run();
-            times[i] = clock.Elapsed.TotalMilliseconds;
+            var result = await run();
+            if (counted) Add(key, clock.Elapsed.TotalMilliseconds);
+            return result;
         }
-        Array.Sort(times);
-        return (times[runs / 2], result);
+
+        /// <summary>The median, or 0 when the measurement was not taken.</summary>
+        public double Median(string key)
+        {
+            if (!_ms.TryGetValue(key, out var list)) return 0;
+            var sorted = list.Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
     }
 }
