@@ -17,4 +17,8 @@ public sealed class Category
     public required string OpdCode { get; set; }
     public required string Icon { get; set; }
     public int SortOrder { get; set; }
+    // Service levels in working days from filing (see Deadlines/WorkingCalendar): to verify, to first response, to resolve.
+    public int VerifyDays { get; set; }
+    public int ResponseDays { get; set; }
+    public int ResolveDays { get; set; }
 }

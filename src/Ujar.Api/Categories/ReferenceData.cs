@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Data;
+using Ujar.Api.Deadlines;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Categories;
 
 /// <summary>
-/// OPDs and categories live in gis-data/opds.csv and categories.csv, which an admin edits; <c>migrate</c> makes the
+/// OPDs, categories (with their SLA days) and holidays live in gis-data/opds.csv, categories.csv and holidays.csv, which an admin edits; <c>migrate</c> makes the
 /// tables match the files (insert or update; rows still used by complaints are never deleted).
 /// </summary>
 public static class ReferenceData
@@ -37,10 +38,20 @@ public static class ReferenceData
             category.OpdCode = row["opd_code"];
             category.Icon = row["icon"];
             category.SortOrder = int.TryParse(row.GetValueOrDefault("sort_order"), out var order) ? order : 0;
+            category.VerifyDays = SlaDays(row, "verify_days");
+            category.ResponseDays = SlaDays(row, "response_days");
+            category.ResolveDays = SlaDays(row, "resolve_days");
         }
+        await HolidayTable.StageAsync(db, gisData, ct);
         await db.SaveChangesAsync(ct);
         await db.Database.ExecuteSqlRawAsync($"NOTIFY {RoutingReloader.Channel}", ct);
         await tx.CommitAsync(ct);
         return (opdRows.Count, categoryRows.Count);
     }
+
+    // A category without a service level would never be overdue, so a missing or non-positive value stops the load.
+    private static int SlaDays(Dictionary<string, string> row, string column) =>
+        int.TryParse(row.GetValueOrDefault(column), out var days) && days >= 1
+            ? days
+            : throw new InvalidDataException($"categories.csv: {column} of '{row["code"]}' must be a whole number of working days ≥ 1");
 }

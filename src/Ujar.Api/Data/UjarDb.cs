@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
+using Ujar.Api.Deadlines;
 using Ujar.Api.Live;
 using Ujar.Api.Photos;
 using Ujar.Api.Supports;
@@ -20,6 +21,7 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
     public DbSet<Support> Supports => Set<Support>();
     public DbSet<StatusChange> StatusChanges => Set<StatusChange>();
     public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
+    public DbSet<Holiday> Holidays => Set<Holiday>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -123,6 +125,14 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
             e.Property(c => c.NameEn).HasMaxLength(200);
             e.Property(c => c.Icon).HasMaxLength(40);
             e.HasOne<Opd>().WithMany().HasForeignKey(c => c.OpdCode).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Holiday>(e =>
+        {
+            e.HasKey(h => h.Date);
+            e.Property(h => h.NameId).HasMaxLength(200);
+            e.Property(h => h.NameEn).HasMaxLength(200);
+            e.Property(h => h.Kind).HasConversion<string>().HasMaxLength(20);
         });
     }
 }

@@ -145,9 +145,21 @@ namespace Ujar.Api.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("opd_code");
 
+                    b.Property<int>("ResolveDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("resolve_days");
+
+                    b.Property<int>("ResponseDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("response_days");
+
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer")
                         .HasColumnName("sort_order");
+
+                    b.Property<int>("VerifyDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("verify_days");
 
                     b.HasKey("Code")
                         .HasName("pk_categories");
@@ -391,6 +403,36 @@ namespace Ujar.Api.Data.Migrations
                         .HasName("pk_ticket_counters");
 
                     b.ToTable("ticket_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Ujar.Api.Deadlines.Holiday", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name_en");
+
+                    b.Property<string>("NameId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name_id");
+
+                    b.HasKey("Date")
+                        .HasName("pk_holidays");
+
+                    b.ToTable("holidays", (string)null);
                 });
 
             modelBuilder.Entity("Ujar.Api.Live.LiveEventRecord", b =>

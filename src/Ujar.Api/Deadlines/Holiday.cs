@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Ujar.Api.Data;
+using Ujar.Api.Setup;
+
+namespace Ujar.Api.Deadlines;
+
+/// <summary>A day off for the city's offices: a national holiday or a cuti bersama day (SKB 3 Menteri).</summary>
+public sealed class Holiday
+{
+    public DateOnly Date { get; set; }
+    public required string NameId { get; set; }
+    public required string NameEn { get; set; }
+    public HolidayKind Kind { get; set; }
+}
+
+public enum HolidayKind { LiburNasional, CutiBersama }
+
+/// <summary>
+/// gis-data/holidays.csv is the holiday table an admin edits; <c>migrate</c> makes the table match the file exactly
+/// (nothing references a holiday row, so a date removed from the file is removed from the table).
+/// </summary>
+public static class HolidayTable
+{
+    public const string FileName = "holidays.csv";
+
+    private static readonly Dictionary<string, HolidayKind> Kinds = new()
+    {
+        ["libur_nasional"] = HolidayKind.LiburNasional,
+        ["cuti_bersama"] = HolidayKind.CutiBersama,
+    };
+
+    /// <summary>Stages the file's rows on <paramref name="db"/>; the caller saves them in its own transaction.</summary>
+    public static async Task<int> StageAsync(UjarDb db, string gisData, CancellationToken ct)
+    {
+        var rows = Csv.ReadFile(Path.Combine(gisData, FileName));
+        var existing = await db.Holidays.ToDictionaryAsync(h => h.Date, ct);
+        var inFile = new HashSet<DateOnly>();
+        foreach (var row in rows)
+        {
+            var date = DateOnly.ParseExact(row["date"], "yyyy-MM-dd");
+            if (!inFile.Add(date)) throw new InvalidDataException($"{FileName}: {date:yyyy-MM-dd} appears twice");
+            if (!Kinds.TryGetValue(row["kind"], out var kind))
+                throw new InvalidDataException($"{FileName}: kind '{row["kind"]}' on {date:yyyy-MM-dd} is not one of {string.Join(", ", Kinds.Keys)}");
+            if (!existing.TryGetValue(date, out var holiday))
+                db.Holidays.Add(holiday = new Holiday { Date = date, NameId = "", NameEn = "" });
+            holiday.NameId = row["name_id"];
+            holiday.NameEn = row["name_en"];
+            holiday.Kind = kind;
+        }
+        db.Holidays.RemoveRange(existing.Values.Where(h => !inFile.Contains(h.Date)));
+        return rows.Count;
+    }
+}
