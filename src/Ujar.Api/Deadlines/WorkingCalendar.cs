@@ -59,3 +59,17 @@ public sealed class WorkingCalendar(IEnumerable<DateOnly> holidays)
     private static DateTime StartOfWibDayUtc(DateOnly wibDate) =>
         DateTime.SpecifyKind(wibDate.ToDateTime(TimeOnly.MinValue) - Wib.Offset, DateTimeKind.Utc);
 }
+
+/// <summary>
+/// The running service's calendar, cached so a deadline costs no query. <see cref="Routing.RoutingReloader"/> reloads
+/// it at start and on every reference-data NOTIFY, which <c>migrate</c>'s sync of holidays.csv sends.
+/// </summary>
+public sealed class WorkingCalendars
+{
+    // Until the first load (before the server takes requests) only weekends are known.
+    private volatile WorkingCalendar _current = new([]);
+
+    public WorkingCalendar Current => _current;
+
+    public async Task ReloadAsync(UjarDb db, CancellationToken ct) => _current = await WorkingCalendar.LoadAsync(db, ct);
+}

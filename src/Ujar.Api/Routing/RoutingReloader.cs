@@ -1,15 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Ujar.Api.Data;
+using Ujar.Api.Deadlines;
 
 namespace Ujar.Api.Routing;
 
 /// <summary>
-/// Keeps <see cref="ComplaintRouter"/> in step with the database. A committed boundary import (or a change to the
-/// category table) sends <c>NOTIFY ujar_routing</c> in its own transaction, so every running instance reloads as soon as
+/// Keeps <see cref="ComplaintRouter"/> and the cached <see cref="WorkingCalendars"/> in step with the database. A committed boundary import (or a change to the
+/// category or holiday tables) sends <c>NOTIFY ujar_routing</c> in its own transaction, so every running instance reloads as soon as
 /// the change is visible; a periodic check covers notifications lost while the listening connection was down.
 /// </summary>
-public sealed class RoutingReloader(ComplaintRouter router, IDbContextFactory<UjarDb> dbFactory, ILogger<RoutingReloader> logger)
+public sealed class RoutingReloader(ComplaintRouter router, WorkingCalendars calendars, IDbContextFactory<UjarDb> dbFactory, ILogger<RoutingReloader> logger)
     : BackgroundService
 {
     public const string Channel = "ujar_routing";
@@ -61,6 +62,7 @@ public sealed class RoutingReloader(ComplaintRouter router, IDbContextFactory<Uj
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var before = router.ActiveGenerationId;
             await router.ReloadAsync(db, ct);
+            await calendars.ReloadAsync(db, ct);
             if (router.ActiveGenerationId != before)
                 logger.LogInformation("Routing over boundary generation {Generation}", router.ActiveGenerationId);
             if (!router.IsLoaded)

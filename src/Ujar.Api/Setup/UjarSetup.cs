@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.IO.Converters;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Deadlines;
 using Ujar.Api.Hotspots;
 using Ujar.Api.Live;
 using Ujar.Api.Photos;
@@ -30,6 +31,7 @@ public static class UjarSetup
     public static IServiceCollection AddComplaintRouting(this IServiceCollection services)
     {
         services.AddSingleton<ComplaintRouter>();
+        services.AddSingleton<WorkingCalendars>();
         services.AddHostedService<RoutingReloader>();
         return services;
     }

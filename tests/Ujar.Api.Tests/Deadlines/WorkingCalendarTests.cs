@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Ujar.Api.Categories;
 using Ujar.Api.Deadlines;
 using Ujar.Api.Setup;
@@ -216,5 +217,30 @@ public sealed class WorkingCalendarTests(HolidayDatabase holidays) : IClassFixtu
         {
             Directory.Delete(gisData, recursive: true);
         }
+    }
+}
+
+public sealed class WorkingCalendarReloadTests(FixtureCityApp fixture) : IClassFixture<FixtureCityApp>
+{
+    [Fact]
+    public async Task The_running_service_caches_the_calendar_and_reloads_it_when_holidays_change()
+    {
+        var calendars = fixture.App.Services.GetRequiredService<WorkingCalendars>();
+        Assert.False(calendars.Current.IsWorkingDay(new DateOnly(2026, 5, 1)));
+        var cached = calendars.Current;
+        var localHoliday = new DateOnly(2026, 7, 7);
+        Assert.True(cached.IsWorkingDay(localHoliday));
+
+        await using (var db = fixture.App.NewDb())
+        {
+            db.Holidays.Add(new Holiday { Date = localHoliday, NameId = "Libur daerah", NameEn = "Local holiday", Kind = HolidayKind.CutiBersama });
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync($"NOTIFY {Api.Routing.RoutingReloader.Channel}");
+        }
+
+        for (var i = 0; i < 400 && calendars.Current.IsWorkingDay(localHoliday); i++) await Task.Delay(50);
+        Assert.False(calendars.Current.IsWorkingDay(localHoliday), "the calendar did not reload after NOTIFY");
+        // A calendar already handed out never changes under its reader.
+        Assert.True(cached.IsWorkingDay(localHoliday));
     }
 }
