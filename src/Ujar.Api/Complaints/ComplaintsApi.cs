@@ -26,6 +26,7 @@ public static class ComplaintsApi
         api.MapGet("/{ticket}", GetComplaint);
         api.MapGet("/", ListComplaints);
         api.MapGet("/clusters", ComplaintClusters.GetClusters).ProducesProblem(422);
+        app.MapGet("/api/statuses", () => TypedResults.Ok(Lifecycle.Statuses)).WithTags("Complaints");
         return app;
     }
 

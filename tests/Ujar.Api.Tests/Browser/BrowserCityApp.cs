@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
-using Ujar.Api.Live;
 using Ujar.Api.Tests.Infrastructure;
+using Ujar.Api.Tests.Live;
 
 namespace Ujar.Api.Tests.Browser;
 
@@ -66,14 +66,9 @@ public sealed class BrowserCityApp : IAsyncLifetime
         return await response.ReadJsonAsync();
     }
 
-    /// <summary>As staff will (no HTTP endpoint yet): through the service's own status change, which publishes the live event.</summary>
-    public async Task ChangeStatusAsync(string ticket, ComplaintStatus to, string? note)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var outcome = await ComplaintStatusChanges.ChangeAsync(scope.ServiceProvider.GetRequiredService<UjarDb>(),
-            scope.ServiceProvider.GetRequiredService<LiveBroadcaster>(), ticket, to, note, CancellationToken.None);
-        Assert.IsType<ComplaintStatusChanges.Changed>(outcome);
-    }
+    /// <summary>As staff will (no HTTP endpoint yet): through the service's own status change, which publishes the live
+    /// event, step by step along the shortest legal path to <paramref name="to"/>.</summary>
+    public Task ChangeStatusAsync(string ticket, ComplaintStatus to, string? note) => LiveTestActions.WalkToAsync(Services, ticket, to, note);
 
     public async Task<JsonElement> GetJsonAsync(string url)
     {

@@ -135,7 +135,7 @@ public sealed class PointsTests(DemoCityApp city) : IClassFixture<DemoCityApp>
         Assert.Equal(filed.KelurahanCode, set.KelurahanCodes[set.Kelurahan[i]]);
         Assert.NotEqual(versionBefore, city.Points.Version);
 
-        await city.App.ChangeStatusAsync(ticket, ComplaintStatus.InProgress);
+        await city.App.ReachStatusAsync(ticket, ComplaintStatus.InProgress);
         await HotspotTestData.WaitUntilAsync(() => city.Points.Current is var s && s.StatusAt(HotspotTestData.IndexOf(s, filed.Id)) == ComplaintStatus.InProgress);
         // The snapshot taken before the change still says what it said: snapshots never change under a reader.
         Assert.Equal(ComplaintStatus.Received, set.StatusAt(i));

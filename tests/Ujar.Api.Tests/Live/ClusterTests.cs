@@ -33,7 +33,7 @@ public sealed class ClusterTests(FixtureCityApp fixture) : IClassFixture<Fixture
         foreach (var (lat, lon) in new[] { (0.025, 100.06), (0.025, 100.025), (0.062, 100.075), (0.045, 100.05) })
             await _client.FileAsync(lat, lon, "genangan_air");
         var resolved = await _client.FileAsync(0.03, 100.065, "sampah");
-        await fixture.App.ChangeStatusAsync(resolved, ComplaintStatus.Resolved);
+        await fixture.App.ReachStatusAsync(resolved, ComplaintStatus.Resolved);
 
         foreach (var zoom in new[] { 0, 8, 12, 14, 15 })
             Assert.Equal(await ListedCountAsync($"bbox={City}"), (await ClustersAsync($"bbox={City}&zoom={zoom}")).Sum(Count));
@@ -70,7 +70,7 @@ public sealed class ClusterTests(FixtureCityApp fixture) : IClassFixture<Fixture
     public async Task A_lone_complaint_is_a_feature_that_carries_its_ticket_and_status()
     {
         var ticket = await _client.FileAsync(0.0305, 100.0455, "galian_kabel");
-        await fixture.App.ChangeStatusAsync(ticket, ComplaintStatus.Assigned);
+        await fixture.App.ReachStatusAsync(ticket, ComplaintStatus.Assigned);
 
         var feature = Assert.Single(await ClustersAsync("bbox=100.045,0.03,100.046,0.031&zoom=15"));
 

@@ -65,6 +65,7 @@ public sealed class LiveHubTests(FixtureCityApp fixture) : IClassFixture<Fixture
     {
         var ticket = await _client.FileAsync(0.025, 100.06, "pohon_membahayakan");
         var other = await _client.FileAsync(0.025, 100.061, "pohon_membahayakan");
+        await fixture.App.ReachStatusAsync(ticket, ComplaintStatus.Assigned);
         await using var live = await LiveTestClient.ConnectAsync(fixture.App);
         var watch = await live.WatchTicketAsync(ticket.ToLowerInvariant());
 

@@ -2,9 +2,12 @@ using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ujar.Api.Complaints;
+using Ujar.Api.Data;
 using Ujar.Api.Live;
+using Ujar.Api.Photos;
 using Ujar.Api.Tests.Infrastructure;
 
 namespace Ujar.Api.Tests.Live;
@@ -85,9 +88,62 @@ public static class LiveTestActions
         return (await response.ReadJsonAsync()).GetProperty("ticket").GetString()!;
     }
 
-    public static async Task<ComplaintStatusChanges.Outcome> ChangeStatusAsync(this UjarApp app, string ticket, ComplaintStatus to, string? note = null)
+    /// <summary>One step, exactly as asked: the lifecycle may refuse it.</summary>
+    public static async Task<ComplaintStatusChanges.Outcome> ChangeStatusAsync(this UjarApp app, string ticket, ComplaintStatus to, string? note = null,
+        string? duplicateOf = null)
     {
         await using var db = app.NewDb();
-        return await ComplaintStatusChanges.ChangeAsync(db, app.Services.GetRequiredService<LiveBroadcaster>(), ticket, to, note, CancellationToken.None);
+        return await ComplaintStatusChanges.ChangeAsync(db, app.Services.GetRequiredService<LiveBroadcaster>(), ticket, to, note, duplicateOf,
+            CancellationToken.None);
+    }
+
+    /// <summary>For tests that need a complaint in some status: the shortest legal path there.</summary>
+    public static Task<ComplaintStatusChanges.Outcome> ReachStatusAsync(this UjarApp app, string ticket, ComplaintStatus to, string? note = null) =>
+        WalkToAsync(app.Services, ticket, to, note);
+
+    /// <summary>
+    /// Moves a complaint along the shortest path <see cref="Lifecycle"/> allows, one real change (and live event) per step, as
+    /// staff would. <paramref name="note"/> goes on the last step; a step that needs a note, an "after" photo or an original
+    /// gets a stand-in (the photo is a row only: the check reads rows, and no test here opens the file).
+    /// </summary>
+    public static async Task<ComplaintStatusChanges.Outcome> WalkToAsync(IServiceProvider services, string ticket, ComplaintStatus to, string? note)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<UjarDb>();
+        var live = scope.ServiceProvider.GetRequiredService<LiveBroadcaster>();
+        var complaint = await db.Complaints.AsNoTracking().SingleAsync(c => c.Ticket == ticket);
+        ComplaintStatusChanges.Outcome outcome = new ComplaintStatusChanges.AlreadyInStatus();
+        foreach (var step in ShortestPath(complaint.Status, to))
+        {
+            if (step.Needs.HasFlag(TransitionNeeds.AfterPhoto))
+            {
+                db.Photos.Add(new Photo { Id = Guid.NewGuid(), ComplaintId = complaint.Id, Kind = PhotoKind.After, Width = 1, Height = 1, Bytes = 1,
+                    CreatedAt = DateTime.UtcNow });
+                await db.SaveChangesAsync();
+            }
+            var original = step.Needs.HasFlag(TransitionNeeds.Original)
+                ? await db.Complaints.Where(c => c.Ticket != ticket).Select(c => c.Ticket).FirstAsync()
+                : null;
+            var stepNote = step.To == to && note is not null ? note
+                : step.Needs.HasFlag(TransitionNeeds.Note) ? $"Catatan uji: {Lifecycle.Label[step.To].Id}" : null;
+            outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket, step.To, stepNote, original, CancellationToken.None);
+            Assert.IsType<ComplaintStatusChanges.Changed>(outcome);
+            db.ChangeTracker.Clear();
+        }
+        return outcome;
+    }
+
+    /// <summary>Breadth-first over the lifecycle table; fails the test when <paramref name="to"/> cannot be reached.</summary>
+    private static List<Lifecycle.Transition> ShortestPath(ComplaintStatus from, ComplaintStatus to)
+    {
+        var cameBy = new Dictionary<ComplaintStatus, Lifecycle.Transition>();
+        var queue = new Queue<ComplaintStatus>([from]);
+        while (queue.TryDequeue(out var at) && at != to)
+            foreach (var t in Lifecycle.AllowedFrom(at).Where(t => t.To != from && cameBy.TryAdd(t.To, t)))
+                queue.Enqueue(t.To);
+        var path = new List<Lifecycle.Transition>();
+        for (var s = to; s != from; s = cameBy[s].From)
+            path.Insert(0, Assert.Contains(s, cameBy));
+        return path;
     }
 }

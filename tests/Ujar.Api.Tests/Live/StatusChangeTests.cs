@@ -16,16 +16,19 @@ public sealed class StatusChangeTests(FixtureCityApp fixture) : IClassFixture<Fi
         var ticket = await _client.FileAsync(0.065, 100.055, "jalan_rusak", "Aspal amblas");
 
         await fixture.App.ChangeStatusAsync(ticket, ComplaintStatus.Verified, "Sudah dicek petugas");
+        await fixture.App.ChangeStatusAsync(ticket, ComplaintStatus.Assigned);
         await fixture.App.ChangeStatusAsync(ticket, ComplaintStatus.InProgress);
 
         var detail = await (await _client.GetAsync($"/api/complaints/{ticket}")).ReadJsonAsync();
         Assert.Equal("in_progress", detail.GetProperty("complaint").GetProperty("status").GetString());
         var steps = detail.GetProperty("timeline").EnumerateArray()
             .Select(s => (s.GetProperty("from").GetString(), s.GetProperty("to").GetString(), s.GetProperty("note").GetString())).ToList();
-        Assert.Equal([(null, "received", null), ("received", "verified", "Sudah dicek petugas"), ("verified", "in_progress", null)], steps);
+        Assert.Equal([(null, "received", null), ("received", "verified", "Sudah dicek petugas"), ("verified", "assigned", null),
+            ("assigned", "in_progress", null)], steps);
         var events = (await (await _client.GetAsync($"/api/events?ticket={ticket}")).ReadJsonAsync()).GetProperty("events").EnumerateArray()
             .Select(e => (e.GetProperty("type").GetString(), e.GetProperty("status").GetString())).ToList();
-        Assert.Equal([("complaint_filed", "received"), ("status_changed", "verified"), ("status_changed", "in_progress")], events);
+        Assert.Equal([("complaint_filed", "received"), ("status_changed", "verified"), ("status_changed", "assigned"),
+            ("status_changed", "in_progress")], events);
     }
 
     [Fact]

@@ -32,9 +32,9 @@ public sealed class NearbyTests(FixtureCityApp fixture) : IClassFixture<FixtureC
         var at70South = await _client.FileAsync(lat - 70 / MetersPerDegreeLat, lon, "sampah", "Sampah 70 m");
         var otherCategory = await _client.FileAsync(lat, lon - 5 / MetersPerDegreeLon, "jalan_rusak", "Jalan 5 m");
         var closed = await _client.FileAsync(lat - 20 / MetersPerDegreeLat, lon, "sampah", "Sampah 20 m, sudah ditutup");
-        await fixture.App.ChangeStatusAsync(closed, ComplaintStatus.Closed);
+        await fixture.App.ReachStatusAsync(closed, ComplaintStatus.Closed);
         var inProgress = await _client.FileAsync(lat, lon - 40 / MetersPerDegreeLon, "sampah", "Sampah 40 m, sedang dikerjakan");
-        await fixture.App.ChangeStatusAsync(inProgress, ComplaintStatus.InProgress);
+        await fixture.App.ReachStatusAsync(inProgress, ComplaintStatus.InProgress);
 
         var items = Items(await NearbyAsync($"lat={lat}&lon={lon}&category=sampah"));
 

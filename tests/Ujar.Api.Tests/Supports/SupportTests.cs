@@ -112,7 +112,7 @@ public sealed class SupportTests(FixtureCityApp fixture) : IClassFixture<Fixture
     public async Task A_complaint_no_longer_open_cannot_be_supported(ComplaintStatus status)
     {
         var ticket = await _client.FileAsync(0.064, 100.055);
-        await fixture.App.ChangeStatusAsync(ticket, status);
+        await fixture.App.ReachStatusAsync(ticket, status);
 
         var response = await SupportAsync(ticket, NewDevice());
 
