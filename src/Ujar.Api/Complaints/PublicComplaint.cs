@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Data;
+using Ujar.Api.Deadlines;
 using Ujar.Api.Photos;
 
 namespace Ujar.Api.Complaints;
@@ -31,8 +32,9 @@ public sealed record PhotoView(Guid Id, string Kind, string Url, string ThumbUrl
 
 public sealed record TimelineStep(string? From, string To, string? Note, DateTimeOffset At);
 
-/// <summary>The tracking page's view: the public complaint with its photos and status timeline.</summary>
-public sealed record PublicComplaintDetail(PublicComplaint Complaint, IReadOnlyList<PhotoView> Photos, IReadOnlyList<TimelineStep> Timeline);
+/// <summary>The tracking page's view: the public complaint with its photos, status timeline and next deadline (null when nothing more is owed).</summary>
+public sealed record PublicComplaintDetail(PublicComplaint Complaint, IReadOnlyList<PhotoView> Photos, IReadOnlyList<TimelineStep> Timeline,
+    DeadlineView? Deadline);
 
 public static class PublicComplaintQueries
 {
@@ -64,9 +66,15 @@ public static class PublicComplaintQueries
         var timeline = new List<TimelineStep> { new(null, ComplaintStatuses.ToApi(ComplaintStatus.Received), null, Wib.ToWib(row.CreatedAt)) };
         timeline.AddRange(steps.Select(s => new TimelineStep(s.From is { } from ? ComplaintStatuses.ToApi(from) : null,
             ComplaintStatuses.ToApi(s.To), s.Note, Wib.ToWib(s.At))));
+        var sla = await db.Categories.AsNoTracking().SingleAsync(c => c.Code == row.Category, ct);
+        // Loaded here rather than taken from the WorkingCalendars cache so this query keeps its one-argument callers;
+        // the holiday table is a few dozen dates.
+        var calendar = await WorkingCalendar.LoadAsync(db, ct);
+        var deadline = ComplaintDeadlines.Next(row.Status, row.CreatedAt, sla, calendar);
         return new PublicComplaintDetail(row.ToPublic(),
             photos.Select(p => p.ToView()).ToList(),
-            timeline);
+            timeline,
+            deadline?.ToView(DateTime.UtcNow));
     }
 }
 
