@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Data;
+using Ujar.Api.Deadlines;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
@@ -163,8 +164,9 @@ public static class ComplaintsApi
     private static bool SameRequest(Complaint stored, Complaint retry) =>
         stored.CategoryCode == retry.CategoryCode && stored.Description == retry.Description && stored.Location.EqualsExact(retry.Location);
 
-    private static async Task<IResult> GetComplaint(string ticket, UjarDb db, CancellationToken ct) =>
-        await db.FindDetailAsync(ticket.Trim().ToUpperInvariant(), ct) is { } detail
+    private static async Task<IResult> GetComplaint(string ticket, UjarDb db, WorkingCalendars calendars, TimeProvider clock,
+        CancellationToken ct) =>
+        await db.FindDetailAsync(ticket.Trim().ToUpperInvariant(), calendars.Current, clock.GetUtcNow().UtcDateTime, ct) is { } detail
             ? TypedResults.Ok(detail)
             : Problems.NotFound(new Bilingual($"Tiket {Shorten(ticket)} tidak ditemukan", $"Ticket {Shorten(ticket)} not found"));
 

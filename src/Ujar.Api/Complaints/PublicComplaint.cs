@@ -56,7 +56,8 @@ public static class PublicComplaintQueries
     public static Task<PublicRow?> FindPublicAsync(this UjarDb db, string ticket, CancellationToken ct) =>
         db.Complaints.AsNoTracking().Where(c => c.Ticket == ticket).SelectPublic(db).FirstOrDefaultAsync(ct);
 
-    public static async Task<PublicComplaintDetail?> FindDetailAsync(this UjarDb db, string ticket, CancellationToken ct)
+    public static async Task<PublicComplaintDetail?> FindDetailAsync(this UjarDb db, string ticket, WorkingCalendar calendar,
+        DateTime nowUtc, CancellationToken ct)
     {
         if (await db.FindPublicAsync(ticket, ct) is not { } row) return null;
         var photos = await db.Photos.AsNoTracking().Where(p => p.ComplaintId == row.Id).OrderBy(p => p.CreatedAt).ToListAsync(ct);
@@ -67,14 +68,11 @@ public static class PublicComplaintQueries
         timeline.AddRange(steps.Select(s => new TimelineStep(s.From is { } from ? ComplaintStatuses.ToApi(from) : null,
             ComplaintStatuses.ToApi(s.To), s.Note, Wib.ToWib(s.At))));
         var sla = await db.Categories.AsNoTracking().SingleAsync(c => c.Code == row.Category, ct);
-        // Loaded here rather than taken from the WorkingCalendars cache so this query keeps its one-argument callers;
-        // the holiday table is a few dozen dates.
-        var calendar = await WorkingCalendar.LoadAsync(db, ct);
         var deadline = ComplaintDeadlines.Next(row.Status, row.CreatedAt, sla, calendar);
         return new PublicComplaintDetail(row.ToPublic(),
             photos.Select(p => p.ToView()).ToList(),
             timeline,
-            deadline?.ToView(DateTime.UtcNow));
+            deadline?.ToView(nowUtc));
     }
 }
 
