@@ -51,9 +51,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Npgsql connection string to the <c>ujar</c> database.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>True when this start made the cluster (initdb ran) or its <c>ujar</c> database: the caller seeds demo data.</summary>
-    public bool CreatedNow { get; private set; }
-
     /// <summary>Connection string to another database of the same server.</summary>
     public string ServerConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
@@ -95,11 +92,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             else
             {
                 await runner.InitDbAsync(options.Throwaway, logger, ct);
-                server.CreatedNow = true;
             }
 
             await runner.StartAsync(server._port, options.Throwaway, ct);
-            server.CreatedNow |= await server.PrepareDatabaseAsync(ct);
+            await server.PrepareDatabaseAsync(ct);
         }
         catch (Exception e)
         {
@@ -139,10 +135,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the <c>ujar</c> database if missing (returns true then) and PostGIS in it.</summary>
-    private async Task<bool> PrepareDatabaseAsync(CancellationToken ct)
+    /// <summary>Creates the <c>ujar</c> database if missing and PostGIS in it.</summary>
+    private async Task PrepareDatabaseAsync(CancellationToken ct)
     {
-        var created = false;
         // Pooling off: these one-off admin connections must not linger in a pool after the server stops.
         var admin = new NpgsqlConnectionStringBuilder(ServerConnectionString("postgres")) { Pooling = false }.ConnectionString;
         await using (var conn = await OpenWhenReadyAsync(admin, ct))
@@ -152,7 +147,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             {
                 await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", conn);
                 await create.ExecuteNonQueryAsync(ct);
-                created = true;
             }
         }
 
@@ -162,8 +156,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             await using var postgis = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS postgis", conn);
             await postgis.ExecuteNonQueryAsync(ct);
         }
-
-        return created;
     }
 
     // pg_ctl -w returns once the postmaster reports ready; retrying covers the short gap before it accepts logins.

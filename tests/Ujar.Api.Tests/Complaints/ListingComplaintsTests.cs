@@ -87,7 +87,13 @@ public sealed class ListingComplaintsTests(FixtureCityApp fixture) : IClassFixtu
     [Fact]
     public async Task The_page_size_is_bounded_by_default()
     {
+        // More complaints than one default page, so the bound is what stops the list.
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        await Task.WhenAll(Enumerable.Range(0, 105).Select(i => FileAsync(0.026, 100.024, "sampah", $"batas {marker} {i}")));
+
         var page = await (await _client.GetAsync("/api/complaints")).ReadJsonAsync();
-        Assert.True(Features(page).Count <= 100);
+
+        Assert.Equal(100, Features(page).Count);
+        Assert.Equal(JsonValueKind.String, page.GetProperty("nextCursor").ValueKind);
     }
 }
