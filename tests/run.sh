@@ -14,6 +14,14 @@ fi
 results=tests/artifacts/results
 rm -rf "$results"
 
+# The run's temporary files (throwaway PostGIS clusters of 1 GB or more, browser profiles, photo stores) go in a folder
+# of their own that is deleted when the run ends: the test host is often killed before it can tidy up after itself.
+# 755 so that the postgres user can reach the clusters inside it.
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/ujar-run.XXXXXX")
+export TMPDIR
+chmod 755 "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
+
 # LogFilePrefix gives each test project its own TRX file. A test hanging for 15 minutes is killed (and counted)
 # rather than holding CI to its time limit.
 status=0

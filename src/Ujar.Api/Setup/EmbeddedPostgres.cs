@@ -309,8 +309,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             var settings = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{layout.SocketDir}'";
             if (throwaway)
             {
-                // Test runs keep a database and a connection pool per test class, all open at once.
-                settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500";
+                // Test runs keep a database and a connection pool per test class, all open at once. Minimal WAL, recycled
+                // early: a full test run otherwise leaves ~600 MB of it behind in each throwaway cluster.
+                settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500"
+                    + " -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=96MB -c min_wal_size=32MB";
             }
 
             // setsid: a new session, so a terminal's Ctrl+C meant for the app does not also stop the database under it;

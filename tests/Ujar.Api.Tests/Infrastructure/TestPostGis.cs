@@ -47,7 +47,8 @@ public static class TestPostGis
         }
         else
         {
-            var dataDir = Path.Combine(Path.GetTempPath(), $"ujar-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..30]);
+            DeleteClustersOfEndedRuns();
+            var dataDir = Path.Combine(Path.GetTempPath(), $"{ClusterPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..30]);
             var embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(dataDir, Throwaway: true), NullLogger.Instance);
             server = new Server(embedded.ConnectionString, embedded);
             // xunit 2 has no assembly-level teardown; stop the cluster when the test process ends.
@@ -70,6 +71,36 @@ public static class TestPostGis
             await ReferenceData.SyncAsync(db, TestPaths.GisData);
         }
         return server;
+    }
+
+    private const string ClusterPrefix = "ujar-test-";
+
+    /// <summary>
+    /// The test host is often killed right after the cluster stops, before its folder (over 1 GB after a full run) is
+    /// deleted; left alone, those folders fill the disk over a few runs. Folders of test processes that no longer run
+    /// are deleted here, at the start of the next run.
+    /// </summary>
+    private static void DeleteClustersOfEndedRuns()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), ClusterPrefix + "*"))
+        {
+            var pid = Path.GetFileName(dir)[ClusterPrefix.Length..].Split('-')[0];
+            var postmasterRunning = File.Exists(Path.Combine(dir, "pgdata", "postmaster.pid"));
+            if (!Directory.Exists($"/proc/{pid}") && !postmasterRunning)
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another run may be sweeping the same folder; whatever is left goes next time.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
     }
 
     private sealed record Server(string AdminConnectionString, EmbeddedPostgres? Embedded)
