@@ -1,3 +1,4 @@
+using Ujar.Api.Accounts;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
@@ -21,13 +22,16 @@ builder.Services.AddLiveEvents();         // SignalR hub + in-order broadcaster 
 builder.Services.AddComplaintPoints();    // hotspot layers: every complaint in memory, following the live event log
 builder.Services.AddHotspotLayers();      // hex grids and computed layers, cached
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
+builder.Services.AddStaffAccounts();      // Identity: cookie + bearer sign-in, roles admin/opd_staff/crew/planner
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
 if (command.DemoLive) builder.Services.AddHostedService<DemoLive>();  // serve --demo-live: a plausible complaint every few seconds
 
 var app = builder.Build();
 app.UseUjarHttp();
+app.UseStaffAccounts();
 
 app.MapHealth();
+app.MapAuth();            // POST /api/auth/login (bearer or cookie), /logout, /me
 app.MapRouting();
 app.MapComplaints();
 app.MapPhotos();          // photos added later by the reporter; /media/photos/…

@@ -48,6 +48,9 @@ public sealed class Complaint
     /// <summary>How many citizens backed this complaint instead of filing a duplicate (kept with the supports).</summary>
     public int SupportCount { get; set; }
 
+    /// <summary>The original complaint, once staff mark this one Duplikat; its supporters moved there.</summary>
+    public long? DuplicateOfId { get; set; }
+
     /// <summary>Optimistic concurrency: PostgreSQL's row version, so two simultaneous changes cannot both win.</summary>
     public uint Version { get; set; }
 

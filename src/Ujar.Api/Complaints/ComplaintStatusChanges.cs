@@ -1,44 +1,101 @@
 using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using Ujar.Api.Accounts;
 using Ujar.Api.Data;
 using Ujar.Api.Live;
 using Ujar.Api.Photos;
+using Ujar.Api.Routing;
 
 namespace Ujar.Api.Complaints;
 
+/// <summary>Who asks for a status change. <see cref="OpdCode"/> null means any OPD (admins, the reporter, Ujar itself).</summary>
+public sealed record ChangeActor(Actors Kind, string Role, string? UserId = null, string? Name = null, string? OpdCode = null,
+    string? ReporterToken = null)
+{
+    public static ChangeActor Of(StaffScope staff) =>
+        new(staff.Actor, staff.Role, staff.UserId, staff.DisplayName, staff.IsAdmin ? null : staff.OpdCode);
+
+    public static ChangeActor Reporter(string? token) => new(Actors.Reporter, "reporter", ReporterToken: token);
+
+    public static readonly ChangeActor System = new(Actors.System, "system");
+}
+
 /// <summary>
-/// Moves a complaint to another status: the timeline step, the complaint itself and the live event commit together.
-/// Only the moves of <see cref="Lifecycle"/> are made; who may make them comes with the staff accounts.
+/// What to change. <see cref="ExpectedVersion"/> is the complaint's <c>version</c> as the client last read it: when
+/// given and no longer current, nothing is written (409). <see cref="Position"/> is where the person making the step
+/// says they are (EPSG:4326); <see cref="Photos"/> are already written to disk and are attached to the step.
+/// </summary>
+public sealed record ChangeRequest(ComplaintStatus To, string? Note = null, string? DuplicateOf = null, string? TargetOpd = null,
+    uint? ExpectedVersion = null, Point? Position = null, IReadOnlyList<(ProcessedPhoto Photo, PhotoKind Kind)>? Photos = null,
+    string? InternalNote = null);
+
+/// <summary>
+/// Moves a complaint to another status: the timeline steps, the complaint itself, its photos and the live events commit
+/// together. Only the moves of <see cref="Lifecycle"/> are made, and only by the actors its table names.
 /// </summary>
 public static class ComplaintStatusChanges
 {
+    /// <summary>A step sent from farther than this from the pin is kept but flagged for staff review.</summary>
+    public const double ReviewDistanceMeters = 100;
+
     public abstract record Outcome;
-    public sealed record Changed(StatusChange Step, long Seq) : Outcome;
+    /// <summary><paramref name="Steps"/>: one, or two for a re-route (Bukan Wewenang, then Diterima at the new OPD).</summary>
+    public sealed record Changed(Complaint Complaint, IReadOnlyList<StatusChange> Steps, long Seq) : Outcome;
     public sealed record NotFound : Outcome;
+    /// <summary>Another OPD's complaint, a role the move is not for, or a wrong reporter token (403).</summary>
+    public sealed record Forbidden : Outcome;
     /// <summary>The complaint already has that status: nothing recorded, so the timeline never shows a step that did nothing.</summary>
-    public sealed record AlreadyInStatus : Outcome;
-    /// <summary>The complaint changed (status, supports) between reading and writing it; nothing was stored (for staff: 409, reload and retry).</summary>
-    public sealed record ChangedMeanwhile : Outcome;
-    /// <summary>The lifecycle refuses this move, or something it needs is missing (for staff: 409 with the allowed transitions).</summary>
+    public sealed record AlreadyInStatus(ComplaintStatus Status) : Outcome;
+    /// <summary>The complaint changed (status, supports) since the client read it; nothing was stored (409: reload and retry).</summary>
+    public sealed record ChangedMeanwhile(uint CurrentVersion) : Outcome;
+    /// <summary>The lifecycle refuses this move, or something it needs is missing (409 with the allowed transitions).</summary>
     public sealed record NotAllowed(Lifecycle.Refusal Refusal) : Outcome;
 
-    public static async Task<Outcome> ChangeAsync(UjarDb db, LiveBroadcaster live, string ticket, ComplaintStatus to, string? note,
-        string? duplicateOf, CancellationToken ct)
+    public static async Task<Outcome> ChangeAsync(UjarDb db, LiveBroadcaster live, string ticket, ChangeRequest request, ChangeActor actor,
+        CancellationToken ct)
     {
         ticket = ticket.Trim().ToUpperInvariant();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var complaint = await db.Complaints.SingleOrDefaultAsync(c => c.Ticket == ticket, ct);
         if (complaint is null) return new NotFound();
-        if (complaint.Status == to) return new AlreadyInStatus();
-        var hasAfterPhoto = await db.Photos.AnyAsync(p => p.ComplaintId == complaint.Id && p.Kind == PhotoKind.After, ct);
-        // An original that does not exist (or is this complaint) counts as no original given.
-        var original = duplicateOf?.Trim().ToUpperInvariant();
-        if (original is not null && (original == ticket || !await db.Complaints.AnyAsync(c => c.Ticket == original, ct))) original = null;
-        if (Lifecycle.Check(complaint.Status, to, note, hasAfterPhoto, original) is { } refusal) return new NotAllowed(refusal);
+        if (!MayTouch(actor, complaint)) return new Forbidden();
+        if (complaint.Status == request.To) return new AlreadyInStatus(complaint.Status);
+        if (request.ExpectedVersion is { } expected && expected != complaint.Version) return new ChangedMeanwhile(complaint.Version);
+
+        var hasAfterPhoto = request.Photos?.Any(p => p.Kind == PhotoKind.After) == true
+                            || await db.Photos.AnyAsync(p => p.ComplaintId == complaint.Id && p.Kind == PhotoKind.After, ct);
+        // An original that does not exist (or is this complaint), or a target OPD that does not exist (or already holds
+        // it), counts as none given.
+        var original = request.DuplicateOf?.Trim().ToUpperInvariant() is { Length: > 0 } o && o != ticket
+            ? await db.Complaints.SingleOrDefaultAsync(c => c.Ticket == o, ct)
+            : null;
+        var targetOpd = request.TargetOpd?.Trim().ToLowerInvariant() is { Length: > 0 } t && t != complaint.OpdCode
+                        && await db.Opds.AnyAsync(x => x.Code == t, ct)
+            ? t
+            : null;
+        if (Lifecycle.Check(complaint.Status, request.To, request.Note, hasAfterPhoto, original?.Ticket, targetOpd) is { } refusal)
+            return new NotAllowed(refusal);
+        var transition = Lifecycle.AllowedFrom(complaint.Status).Single(x => x.To == request.To);
+        if (!transition.By.HasFlag(actor.Kind)) return new Forbidden();
 
         var at = DateTime.UtcNow;
-        var step = new StatusChange { ComplaintId = complaint.Id, From = complaint.Status, To = to, Note = note, At = at };
-        db.StatusChanges.Add(step);
-        complaint.Status = to;
+        var distance = request.Position is { } position ? MetersBetween(position, complaint.Location) : (double?)null;
+        var step = Step(complaint, request.To, request.Note, actor, at);
+        step.InternalNote = string.IsNullOrWhiteSpace(request.InternalNote) ? null : request.InternalNote.Trim();
+        step.DistanceFromPinMeters = distance;
+        step.NeedsReview = distance > ReviewDistanceMeters;
+        var steps = new List<StatusChange> { step };
+        var events = new List<LiveEventRecord> { LiveEvents.Of(LiveEventType.StatusChanged, complaint, at) };
+
+        if (request.To == ComplaintStatus.NotOurRemit)
+        {
+            // The new OPD receives it afresh; the steps before stay in the timeline, and with them the deadline history.
+            complaint.OpdCode = targetOpd!;
+            steps.Add(Step(complaint, ComplaintStatus.Received, null, actor, at.AddTicks(TimeSpan.TicksPerMicrosecond)));
+            events.Add(LiveEvents.Of(LiveEventType.StatusChanged, complaint, at));
+        }
+        if (request.To == ComplaintStatus.Duplicate) complaint.DuplicateOfId = original!.Id;
+        db.StatusChanges.AddRange(steps);
         try
         {
             // The UPDATE checks the row version (xmin) read above: a concurrent change makes it touch no row.
@@ -46,12 +103,68 @@ public static class ComplaintStatusChanges
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new ChangedMeanwhile();
+            return new ChangedMeanwhile(complaint.Version);
         }
-        var changed = LiveEvents.Of(LiveEventType.StatusChanged, complaint, at);
-        await LiveEvents.AppendAsync(db, [changed], ct);
+
+        if (request.Photos is { Count: > 0 } photos)
+        {
+            db.Photos.AddRange(photos.Select((p, i) => new Photo
+            {
+                Id = p.Photo.Id, ComplaintId = complaint.Id, Kind = p.Kind, Width = p.Photo.Width, Height = p.Photo.Height,
+                Bytes = p.Photo.Jpeg.Length, CreatedAt = at.AddTicks(i * TimeSpan.TicksPerMicrosecond), StatusChangeId = step.Id,
+            }));
+            await db.SaveChangesAsync(ct);
+        }
+        if (original is not null) events.Add(await MoveSupportersAsync(db, complaint, original, at, ct));
+
+        await LiveEvents.AppendAsync(db, events, ct);
         await tx.CommitAsync(ct);
-        live.Publish([changed]);
-        return new Changed(step, changed.Seq);
+        live.Publish(events);
+        return new Changed(complaint, steps, events[^1].Seq);
+    }
+
+    private static bool MayTouch(ChangeActor actor, Complaint complaint) => actor.Kind switch
+    {
+        Actors.Reporter => ReporterToken.Matches(actor.ReporterToken, complaint.ReporterTokenHash),
+        Actors.System => true,
+        Actors.Staff or Actors.Crew => actor.OpdCode is null || actor.OpdCode == complaint.OpdCode,
+        _ => false,
+    };
+
+    private static StatusChange Step(Complaint complaint, ComplaintStatus to, string? note, ChangeActor actor, DateTime at)
+    {
+        var step = new StatusChange
+        {
+            ComplaintId = complaint.Id, From = complaint.Status, To = to, Note = note, At = at,
+            ActorId = actor.UserId, ActorRole = actor.Role, ActorName = actor.Name, OpdCode = complaint.OpdCode,
+        };
+        complaint.Status = to;
+        return step;
+    }
+
+    /// <summary>The duplicate's supporters now back the original (a device that backed both counts once there).</summary>
+    private static async Task<LiveEventRecord> MoveSupportersAsync(UjarDb db, Complaint duplicate, Complaint original, DateTime at,
+        CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO supports (complaint_id, device_token_hash, created_at)
+            SELECT {original.Id}, device_token_hash, created_at FROM supports WHERE complaint_id = {duplicate.Id}
+            ON CONFLICT DO NOTHING
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM supports WHERE complaint_id = {duplicate.Id}", ct);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE complaints c SET support_count = (SELECT count(*) FROM supports s WHERE s.complaint_id = c.id)
+            WHERE c.id IN ({duplicate.Id}, {original.Id})
+            """, ct);
+        await db.Entry(original).ReloadAsync(ct);
+        await db.Entry(duplicate).ReloadAsync(ct);
+        return LiveEvents.Of(LiveEventType.SupportChanged, original, at);
+    }
+
+    private static double MetersBetween(Point a, Point b)
+    {
+        var (ax, ay) = MetricProjection.Project(a.X, a.Y);
+        var (bx, by) = MetricProjection.Project(b.X, b.Y);
+        return Math.Sqrt((ax - bx) * (ax - bx) + (ay - by) * (ay - by));
     }
 }

@@ -11,6 +11,23 @@ public enum TransitionNeeds
     AfterPhoto = 2,
     /// <summary>The ticket of the original complaint this one repeats.</summary>
     Original = 4,
+    /// <summary>The OPD the complaint is re-routed to.</summary>
+    Opd = 8,
+}
+
+/// <summary>Who may make a transition. Admins act as staff of every OPD; planners are none of these.</summary>
+[Flags]
+public enum Actors
+{
+    None = 0,
+    /// <summary>OPD staff (verification, assignment, re-routing) of the complaint's OPD, or an admin.</summary>
+    Staff = 1,
+    /// <summary>A field crew member of the complaint's OPD.</summary>
+    Crew = 2,
+    /// <summary>The citizen holding the ticket's reporter token ("sudah / belum selesai").</summary>
+    Reporter = 4,
+    /// <summary>Ujar itself: closing a resolved complaint nobody answered for 10 working days.</summary>
+    System = 8,
 }
 
 /// <summary>
@@ -29,7 +46,7 @@ public enum TransitionNeeds
 /// </summary>
 public static class Lifecycle
 {
-    public sealed record Transition(ComplaintStatus From, ComplaintStatus To, TransitionNeeds Needs);
+    public sealed record Transition(ComplaintStatus From, ComplaintStatus To, TransitionNeeds Needs, Actors By);
 
     /// <summary>Labels: Indonesian for the people of Tanjungpinang, English beside it; the API name is <see cref="ComplaintStatuses.ToApi"/>.</summary>
     public sealed record Labels(string Id, string En);
@@ -49,32 +66,34 @@ public static class Lifecycle
     };
 
     private const TransitionNeeds Note = TransitionNeeds.Note;
+    private const TransitionNeeds Nothing = TransitionNeeds.Nothing;
+    private const Actors Staff = Actors.Staff;
 
     public static readonly IReadOnlyList<Transition> Transitions =
     [
         // The main path.
-        new(ComplaintStatus.Received, ComplaintStatus.Verified, TransitionNeeds.Nothing),
-        new(ComplaintStatus.Verified, ComplaintStatus.Assigned, TransitionNeeds.Nothing),
-        new(ComplaintStatus.Assigned, ComplaintStatus.InProgress, TransitionNeeds.Nothing),
-        new(ComplaintStatus.InProgress, ComplaintStatus.Resolved, Note | TransitionNeeds.AfterPhoto),
-        new(ComplaintStatus.Resolved, ComplaintStatus.Closed, TransitionNeeds.Nothing),
+        new(ComplaintStatus.Received, ComplaintStatus.Verified, Nothing, Staff),
+        new(ComplaintStatus.Verified, ComplaintStatus.Assigned, Nothing, Staff),
+        new(ComplaintStatus.Assigned, ComplaintStatus.InProgress, Nothing, Staff | Actors.Crew),
+        new(ComplaintStatus.InProgress, ComplaintStatus.Resolved, Note | TransitionNeeds.AfterPhoto, Staff | Actors.Crew),
+        new(ComplaintStatus.Resolved, ComplaintStatus.Closed, Nothing, Actors.Reporter | Actors.System),
 
         // Verification's side paths.
-        new(ComplaintStatus.Received, ComplaintStatus.Rejected, Note),
-        new(ComplaintStatus.Verified, ComplaintStatus.Rejected, Note),
-        new(ComplaintStatus.Received, ComplaintStatus.Duplicate, TransitionNeeds.Original),
-        new(ComplaintStatus.Verified, ComplaintStatus.Duplicate, TransitionNeeds.Original),
+        new(ComplaintStatus.Received, ComplaintStatus.Rejected, Note, Staff),
+        new(ComplaintStatus.Verified, ComplaintStatus.Rejected, Note, Staff),
+        new(ComplaintStatus.Received, ComplaintStatus.Duplicate, TransitionNeeds.Original, Staff),
+        new(ComplaintStatus.Verified, ComplaintStatus.Duplicate, TransitionNeeds.Original, Staff),
 
-        // Re-routing to another OPD, which receives it afresh.
-        new(ComplaintStatus.Received, ComplaintStatus.NotOurRemit, Note),
-        new(ComplaintStatus.Verified, ComplaintStatus.NotOurRemit, Note),
-        new(ComplaintStatus.Assigned, ComplaintStatus.NotOurRemit, Note),
-        new(ComplaintStatus.NotOurRemit, ComplaintStatus.Received, TransitionNeeds.Nothing),
+        // Re-routing to another OPD, which receives it afresh (both steps are made by one request).
+        new(ComplaintStatus.Received, ComplaintStatus.NotOurRemit, Note | TransitionNeeds.Opd, Staff),
+        new(ComplaintStatus.Verified, ComplaintStatus.NotOurRemit, Note | TransitionNeeds.Opd, Staff),
+        new(ComplaintStatus.Assigned, ComplaintStatus.NotOurRemit, Note | TransitionNeeds.Opd, Staff),
+        new(ComplaintStatus.NotOurRemit, ComplaintStatus.Received, Nothing, Staff),
 
         // "Belum selesai": back to the OPD, counted against it.
-        new(ComplaintStatus.Resolved, ComplaintStatus.Reopened, Note),
-        new(ComplaintStatus.Closed, ComplaintStatus.Reopened, Note),
-        new(ComplaintStatus.Reopened, ComplaintStatus.Assigned, TransitionNeeds.Nothing),
+        new(ComplaintStatus.Resolved, ComplaintStatus.Reopened, Note, Actors.Reporter | Staff),
+        new(ComplaintStatus.Closed, ComplaintStatus.Reopened, Note, Actors.Reporter | Staff),
+        new(ComplaintStatus.Reopened, ComplaintStatus.Assigned, Nothing, Staff),
     ];
 
     private static readonly ILookup<ComplaintStatus, Transition> ByFrom = Transitions.ToLookup(t => t.From);
@@ -85,28 +104,35 @@ public static class Lifecycle
     public sealed record Refusal(ComplaintStatus From, ComplaintStatus To, TransitionNeeds Missing, IReadOnlyList<Transition> Allowed);
 
     /// <summary>Null when <paramref name="from"/> → <paramref name="to"/> is allowed and everything it needs is given.</summary>
-    public static Refusal? Check(ComplaintStatus from, ComplaintStatus to, string? note, bool hasAfterPhoto, string? duplicateOf)
+    public static Refusal? Check(ComplaintStatus from, ComplaintStatus to, string? note, bool hasAfterPhoto, string? duplicateOf,
+        string? targetOpd = null)
     {
         var transition = ByFrom[from].FirstOrDefault(t => t.To == to);
         if (transition is null) return new Refusal(from, to, TransitionNeeds.Nothing, AllowedFrom(from));
         var given = (string.IsNullOrWhiteSpace(note) ? 0 : TransitionNeeds.Note)
                     | (hasAfterPhoto ? TransitionNeeds.AfterPhoto : 0)
-                    | (string.IsNullOrWhiteSpace(duplicateOf) ? 0 : TransitionNeeds.Original);
+                    | (string.IsNullOrWhiteSpace(duplicateOf) ? 0 : TransitionNeeds.Original)
+                    | (string.IsNullOrWhiteSpace(targetOpd) ? 0 : TransitionNeeds.Opd);
         var missing = transition.Needs & ~given;
         return missing == TransitionNeeds.Nothing ? null : new Refusal(from, to, missing, AllowedFrom(from));
     }
 
-    public sealed record NextView(string Status, IReadOnlyList<string> Needs);
+    public sealed record NextView(string Status, IReadOnlyList<string> Needs, IReadOnlyList<string> By);
     public sealed record StatusView(string Status, string LabelId, string LabelEn, IReadOnlyList<NextView> Next);
 
     /// <summary>GET /api/statuses: the table itself, so clients show the same labels and offer only allowed moves.</summary>
     public static IReadOnlyList<StatusView> Statuses { get; } = Enum.GetValues<ComplaintStatus>()
         .Select(s => new StatusView(ComplaintStatuses.ToApi(s), Label[s].Id, Label[s].En,
-            AllowedFrom(s).Select(t => new NextView(ComplaintStatuses.ToApi(t.To), NeedNames(t.Needs))).ToList()))
+            AllowedFrom(s).Select(t => new NextView(ComplaintStatuses.ToApi(t.To), NeedNames(t.Needs), ActorNames(t.By))).ToList()))
         .ToList();
 
-    /// <summary>API names of what a transition needs: <c>note</c>, <c>after_photo</c>, <c>original</c>.</summary>
-    public static IReadOnlyList<string> NeedNames(TransitionNeeds needs) =>
-        Enum.GetValues<TransitionNeeds>().Where(n => n != TransitionNeeds.Nothing && needs.HasFlag(n))
-            .Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n.ToString())).ToList();
+    /// <summary>API names of what a transition needs: <c>note</c>, <c>after_photo</c>, <c>original</c>, <c>opd</c>.</summary>
+    public static IReadOnlyList<string> NeedNames(TransitionNeeds needs) => FlagNames(needs);
+
+    /// <summary>API names of who may make a transition: <c>staff</c>, <c>crew</c>, <c>reporter</c>, <c>system</c>.</summary>
+    public static IReadOnlyList<string> ActorNames(Actors by) => FlagNames(by);
+
+    private static IReadOnlyList<string> FlagNames<T>(T flags) where T : struct, Enum =>
+        Enum.GetValues<T>().Where(f => Convert.ToInt32(f) != 0 && flags.HasFlag(f))
+            .Select(f => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(f.ToString())).ToList();
 }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Ujar.Api.Accounts;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
 using Ujar.Api.Deadlines;
@@ -9,7 +11,9 @@ using Ujar.Api.Boundaries;
 
 namespace Ujar.Api.Data;
 
-public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options)
+/// <summary>Ujar's one database: complaints and boundaries, reference tables, the live event log, and (through
+/// Identity) the staff accounts and their roles.</summary>
+public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext<StaffUser>(options)
 {
     public DbSet<Complaint> Complaints => Set<Complaint>();
     public DbSet<Boundary> Boundaries => Set<Boundary>();
@@ -22,10 +26,27 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
     public DbSet<StatusChange> StatusChanges => Set<StatusChange>();
     public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
     public DbSet<Holiday> Holidays => Set<Holiday>();
+    public DbSet<Escalation> Escalations => Set<Escalation>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        base.OnModelCreating(model);
         model.HasPostgresExtension("postgis");
+
+        model.Entity<StaffUser>(e =>
+        {
+            e.Property(u => u.DisplayName).HasMaxLength(200);
+            e.Property(u => u.OpdCode).HasMaxLength(40);
+            e.HasOne<Opd>().WithMany().HasForeignKey(u => u.OpdCode).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Escalation>(e =>
+        {
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.OpdCode).HasMaxLength(40);
+            e.HasIndex(x => new { x.ComplaintId, x.Kind, x.DueUtc }).IsUnique();
+            e.HasOne<Complaint>().WithMany().HasForeignKey(x => x.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         model.Entity<Complaint>(e =>
         {
@@ -52,6 +73,7 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
             e.HasOne<Category>().WithMany().HasForeignKey(c => c.CategoryCode).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Opd>().WithMany().HasForeignKey(c => c.OpdCode).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<BoundaryGeneration>().WithMany().HasForeignKey(c => c.BoundaryGenerationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Complaint>().WithMany().HasForeignKey(c => c.DuplicateOfId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<TicketCounter>(e => e.HasKey(t => t.Year));
@@ -61,6 +83,7 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
             e.Property(p => p.Kind).HasConversion<string>().HasMaxLength(10);
             e.HasIndex(p => new { p.ComplaintId, p.CreatedAt });
             e.HasOne<Complaint>().WithMany().HasForeignKey(p => p.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<StatusChange>().WithMany().HasForeignKey(p => p.StatusChangeId).OnDelete(DeleteBehavior.SetNull);
         });
 
         model.Entity<Support>(e =>
@@ -75,6 +98,11 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
             e.Property(s => s.From).HasConversion<string>().HasMaxLength(20);
             e.Property(s => s.To).HasConversion<string>().HasMaxLength(20);
             e.Property(s => s.Note).HasMaxLength(2000);
+            e.Property(s => s.InternalNote).HasMaxLength(2000);
+            e.Property(s => s.ActorId).HasMaxLength(450);
+            e.Property(s => s.ActorRole).HasMaxLength(20);
+            e.Property(s => s.ActorName).HasMaxLength(200);
+            e.Property(s => s.OpdCode).HasMaxLength(40);
             e.HasIndex(s => new { s.ComplaintId, s.At });
             e.HasOne<Complaint>().WithMany().HasForeignKey(s => s.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -88,6 +116,7 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : DbContext(options
             e.Property(l => l.Category).HasMaxLength(40);
             e.Property(l => l.Status).HasMaxLength(20);
             e.Property(l => l.KecamatanCode).HasMaxLength(20);
+            e.Property(l => l.OpdCode).HasMaxLength(40);
         });
 
         model.Entity<Boundary>(e =>

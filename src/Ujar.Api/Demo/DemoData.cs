@@ -152,6 +152,7 @@ public static class DemoData
         await LiveEvents.AppendAsync(db, complaints.Select(c => LiveEvents.Of(LiveEventType.ComplaintFiled, c, c.CreatedAt)).ToList(), ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Seeded {Count} demo complaints over the last {Days} days", complaints.Count, Days);
+        await DemoAccounts.SeedAsync(services, logger, ct);
     }
 
     /// <summary>The active boundaries as the demo scatters pins over them: dense old-town kelurahan (small ones)

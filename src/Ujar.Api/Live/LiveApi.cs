@@ -44,7 +44,8 @@ public static class LiveApi
         // Bounding the page by the newest sequence first keeps lastSeq honest: commits happen in sequence order, so
         // nothing at or below it can still appear later.
         var newest = await LiveEvents.LastSeqAsync(db, ct);
-        var query = db.LiveEvents.AsNoTracking().Where(e => e.Seq > afterSeq && e.Seq <= newest);
+        // Escalations are internal (staff and admins hear of them through the hub only).
+        var query = db.LiveEvents.AsNoTracking().Where(e => e.Seq > afterSeq && e.Seq <= newest && e.Type != LiveEventType.Escalated);
         if (!string.IsNullOrEmpty(ticket)) query = query.Where(e => e.Ticket == ticket);
         if (area.Box?.EnvelopeInternal is { } box)
             query = query.Where(e => e.Lon >= box.MinX && e.Lon <= box.MaxX && e.Lat >= box.MinY && e.Lat <= box.MaxY);

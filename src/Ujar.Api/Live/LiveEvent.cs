@@ -5,6 +5,8 @@ public enum LiveEventType
     ComplaintFiled,
     StatusChanged,
     SupportChanged,
+    /// <summary>A deadline passed; sent once per complaint and deadline to the OPD's staff and to admins only.</summary>
+    Escalated,
 }
 
 /// <summary>
@@ -21,6 +23,8 @@ public sealed class LiveEventRecord
     public required string Category { get; set; }
     public required string Status { get; set; }
     public required string KecamatanCode { get; set; }
+    /// <summary>The OPD holding the complaint at that moment: which staff queue the event goes to.</summary>
+    public string OpdCode { get; set; } = "";
     public double Lat { get; set; }
     public double Lon { get; set; }
     public int SupportCount { get; set; }

@@ -15,6 +15,7 @@ public static class LiveEvents
         Category = complaint.CategoryCode,
         Status = ComplaintStatuses.ToApi(complaint.Status),
         KecamatanCode = complaint.KecamatanCode,
+        OpdCode = complaint.OpdCode,
         Lat = complaint.Location.Y,
         Lon = complaint.Location.X,
         SupportCount = complaint.SupportCount,

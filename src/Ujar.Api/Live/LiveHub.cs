@@ -72,7 +72,15 @@ public static class LiveGroups
 
     public static string Ticket(string ticket) => $"t:{ticket}";
 
-    public static IReadOnlyList<string> For(LiveEventRecord record) => [Cell(CellIndex(record.Lon), CellIndex(record.Lat)), City, Ticket(record.Ticket)];
+    /// <summary>Staff of one OPD: everything that happens to the complaints it holds.</summary>
+    public static string Opd(string opdCode) => $"opd:{opdCode}";
+    /// <summary>Admins: everything staff of any OPD would get.</summary>
+    public const string Admins = "admins";
+
+    /// <summary>Escalations are internal: only the OPD's staff and admins hear of them.</summary>
+    public static IReadOnlyList<string> For(LiveEventRecord record) => record.Type == LiveEventType.Escalated
+        ? [Opd(record.OpdCode), Admins]
+        : [Cell(CellIndex(record.Lon), CellIndex(record.Lat)), City, Ticket(record.Ticket), Opd(record.OpdCode), Admins];
 
     public static HashSet<string> ForArea(double minLon, double minLat, double maxLon, double maxLat)
     {

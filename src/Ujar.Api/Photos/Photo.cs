@@ -21,4 +21,7 @@ public sealed class Photo
     public int Height { get; set; }
     public long Bytes { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The status step this photo was sent with (a crew's before/after evidence); null for the reporter's photos.</summary>
+    public long? StatusChangeId { get; set; }
 }

@@ -87,6 +87,8 @@ public static class UjarSetup
             var (code, title) = problem.Status switch
             {
                 400 => ("bad_request", new Bilingual("Permintaan tidak valid", "Bad request")),
+                401 => ("unauthorized", new Bilingual("Perlu masuk sebagai petugas", "Staff sign-in required")),
+                403 => ("forbidden", new Bilingual("Akses ditolak", "Forbidden")),
                 404 => ("not_found", new Bilingual("Tidak ditemukan", "Not found")),
                 405 => ("method_not_allowed", new Bilingual("Metode tidak diizinkan", "Method not allowed")),
                 413 => ("payload_too_large", new Bilingual("Isi permintaan terlalu besar", "Request body too large")),

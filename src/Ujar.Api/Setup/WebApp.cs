@@ -69,6 +69,10 @@ public static class WebApp
         app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
         app.MapMethods("/lacak/{ticket}", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
         app.MapMethods("/perencana", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
+        app.MapMethods("/masuk", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();     // staff sign-in
+        app.MapMethods("/petugas", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();   // field crew
+        app.MapMethods("/opd", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();       // OPD staff queue
+        app.MapMethods("/kinerja", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();   // public performance
         return app;
     }
 

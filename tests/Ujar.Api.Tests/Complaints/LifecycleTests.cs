@@ -13,20 +13,40 @@ namespace Ujar.Api.Tests.Complaints;
 public sealed class LifecycleTests(FixtureCityApp fixture) : IClassFixture<FixtureCityApp>
 {
     private const TransitionNeeds Note = TransitionNeeds.Note, Photo = TransitionNeeds.AfterPhoto, Original = TransitionNeeds.Original,
-        Nothing = TransitionNeeds.Nothing;
+        Nothing = TransitionNeeds.Nothing, Opd = TransitionNeeds.Opd;
+    private const Actors Staff = Actors.Staff, Crew = Actors.Crew, Reporter = Actors.Reporter, System = Actors.System;
 
     /// <summary>Written out again, by hand, from the issue and the decisions in Lifecycle's summary: a change to the table shows here.</summary>
     private static readonly Dictionary<(ComplaintStatus From, ComplaintStatus To), TransitionNeeds> Expected = new()
     {
-        [(Received, Verified)] = Nothing, [(Received, Rejected)] = Note, [(Received, Duplicate)] = Original, [(Received, NotOurRemit)] = Note,
-        [(Verified, Assigned)] = Nothing, [(Verified, Rejected)] = Note, [(Verified, Duplicate)] = Original, [(Verified, NotOurRemit)] = Note,
-        [(Assigned, InProgress)] = Nothing, [(Assigned, NotOurRemit)] = Note,
+        [(Received, Verified)] = Nothing, [(Received, Rejected)] = Note, [(Received, Duplicate)] = Original, [(Received, NotOurRemit)] = Note | Opd,
+        [(Verified, Assigned)] = Nothing, [(Verified, Rejected)] = Note, [(Verified, Duplicate)] = Original, [(Verified, NotOurRemit)] = Note | Opd,
+        [(Assigned, InProgress)] = Nothing, [(Assigned, NotOurRemit)] = Note | Opd,
         [(InProgress, Resolved)] = Note | Photo,
         [(Resolved, Closed)] = Nothing, [(Resolved, Reopened)] = Note,
         [(Closed, Reopened)] = Note,
         [(NotOurRemit, Received)] = Nothing,
         [(Reopened, Assigned)] = Nothing,
     };
+
+    /// <summary>Who may make each move: crews only start and finish the work; only the reporter or Ujar's own timer close.</summary>
+    private static readonly Dictionary<(ComplaintStatus From, ComplaintStatus To), Actors> ExpectedBy = new()
+    {
+        [(Received, Verified)] = Staff, [(Received, Rejected)] = Staff, [(Received, Duplicate)] = Staff, [(Received, NotOurRemit)] = Staff,
+        [(Verified, Assigned)] = Staff, [(Verified, Rejected)] = Staff, [(Verified, Duplicate)] = Staff, [(Verified, NotOurRemit)] = Staff,
+        [(Assigned, InProgress)] = Staff | Crew, [(Assigned, NotOurRemit)] = Staff,
+        [(InProgress, Resolved)] = Staff | Crew,
+        [(Resolved, Closed)] = Reporter | System, [(Resolved, Reopened)] = Reporter | Staff,
+        [(Closed, Reopened)] = Reporter | Staff,
+        [(NotOurRemit, Received)] = Staff,
+        [(Reopened, Assigned)] = Staff,
+    };
+
+    [Fact]
+    public void The_table_names_exactly_the_expected_actors_for_each_move()
+    {
+        Assert.Equal(ExpectedBy.OrderBy(e => e.Key), Lifecycle.Transitions.ToDictionary(t => (t.From, t.To), t => t.By).OrderBy(e => e.Key));
+    }
 
     public static TheoryData<ComplaintStatus, ComplaintStatus> AllPairs()
     {
@@ -41,7 +61,7 @@ public sealed class LifecycleTests(FixtureCityApp fixture) : IClassFixture<Fixtu
     [MemberData(nameof(AllPairs))]
     public void A_pair_is_accepted_with_everything_given_exactly_when_the_table_allows_it(ComplaintStatus from, ComplaintStatus to)
     {
-        var refusal = Lifecycle.Check(from, to, "catatan", hasAfterPhoto: true, duplicateOf: "UJR-2026-000001");
+        var refusal = Lifecycle.Check(from, to, "catatan", hasAfterPhoto: true, duplicateOf: "UJR-2026-000001", targetOpd: "dlh");
 
         if (Expected.ContainsKey((from, to)))
             Assert.Null(refusal);
@@ -79,7 +99,7 @@ public sealed class LifecycleTests(FixtureCityApp fixture) : IClassFixture<Fixtu
     {
         var cases = new TheoryData<ComplaintStatus, ComplaintStatus, TransitionNeeds>();
         foreach (var ((from, to), needs) in Expected)
-        foreach (var need in new[] { Note, Photo, Original }.Where(n => needs.HasFlag(n)))
+        foreach (var need in new[] { Note, Photo, Original, Opd }.Where(n => needs.HasFlag(n)))
             cases.Add(from, to, need);
         return cases;
     }
@@ -89,7 +109,7 @@ public sealed class LifecycleTests(FixtureCityApp fixture) : IClassFixture<Fixtu
     public void A_transition_missing_one_thing_it_needs_is_refused_naming_it(ComplaintStatus from, ComplaintStatus to, TransitionNeeds left)
     {
         var refusal = Lifecycle.Check(from, to, left == Note ? "  " : "catatan", hasAfterPhoto: left != Photo,
-            duplicateOf: left == Original ? null : "UJR-2026-000001");
+            duplicateOf: left == Original ? null : "UJR-2026-000001", targetOpd: left == Opd ? null : "dlh");
 
         Assert.NotNull(refusal);
         Assert.Equal(left, refusal.Missing);
@@ -203,16 +223,26 @@ public sealed class LifecycleTests(FixtureCityApp fixture) : IClassFixture<Fixtu
     }
 
     [Fact]
-    public async Task Not_our_remit_needs_a_reason_and_returns_to_received()
+    public async Task Not_our_remit_needs_a_reason_and_another_OPD_and_lands_there_as_received_in_one_change()
     {
         var ticket = await _client.FileAsync(0.0655, 100.0585);
         await fixture.App.ReachStatusAsync(ticket, Assigned);
+        string opdBefore;
+        await using (var db = fixture.App.NewDb()) opdBefore = (await db.Complaints.SingleAsync(c => c.Ticket == ticket)).OpdCode;
+        var otherOpd = opdBefore == "dlh" ? "pupr" : "dlh";
 
-        Assert.IsType<ComplaintStatusChanges.NotAllowed>(await fixture.App.ChangeStatusAsync(ticket, NotOurRemit));
-        Assert.IsType<ComplaintStatusChanges.Changed>(await fixture.App.ChangeStatusAsync(ticket, NotOurRemit, "Kabel milik PLN"));
-        Assert.IsType<ComplaintStatusChanges.NotAllowed>(await fixture.App.ChangeStatusAsync(ticket, Verified));
-        Assert.IsType<ComplaintStatusChanges.Changed>(await fixture.App.ChangeStatusAsync(ticket, Received));
+        Assert.Equal(Note, Assert.IsType<ComplaintStatusChanges.NotAllowed>(
+            await fixture.App.ChangeStatusAsync(ticket, NotOurRemit, targetOpd: otherOpd)).Refusal.Missing);
+        foreach (var notAnother in new[] { null, opdBefore, "tidak-ada" })
+            Assert.Equal(Opd, Assert.IsType<ComplaintStatusChanges.NotAllowed>(
+                await fixture.App.ChangeStatusAsync(ticket, NotOurRemit, "Kabel milik PLN", targetOpd: notAnother)).Refusal.Missing);
+        var changed = Assert.IsType<ComplaintStatusChanges.Changed>(
+            await fixture.App.ChangeStatusAsync(ticket, NotOurRemit, "Kabel milik PLN", targetOpd: otherOpd.ToUpperInvariant()));
 
+        Assert.Equal([(Assigned, NotOurRemit, opdBefore), (NotOurRemit, Received, otherOpd)],
+            changed.Steps.Select(s => (s.From!.Value, s.To, s.OpdCode!)));
+        Assert.Equal(otherOpd, changed.Complaint.OpdCode);
+        // Filing→Assigned took 2 steps; the re-route adds 2 steps and 2 events.
         Assert.Equal((Received, 4, 4), await StoredAsync(ticket));
     }
 

@@ -88,14 +88,21 @@ public static class LiveTestActions
         return (await response.ReadJsonAsync()).GetProperty("ticket").GetString()!;
     }
 
-    /// <summary>One step, exactly as asked: the lifecycle may refuse it.</summary>
+    /// <summary>One step, exactly as asked: the lifecycle may refuse it. Made by an admin unless <paramref name="actor"/> is
+    /// given, or by Ujar itself for the moves only it and the reporter make (closing).</summary>
     public static async Task<ComplaintStatusChanges.Outcome> ChangeStatusAsync(this UjarApp app, string ticket, ComplaintStatus to, string? note = null,
-        string? duplicateOf = null)
+        string? duplicateOf = null, ChangeActor? actor = null, string? targetOpd = null)
     {
         await using var db = app.NewDb();
-        return await ComplaintStatusChanges.ChangeAsync(db, app.Services.GetRequiredService<LiveBroadcaster>(), ticket, to, note, duplicateOf,
-            CancellationToken.None);
+        return await ComplaintStatusChanges.ChangeAsync(db, app.Services.GetRequiredService<LiveBroadcaster>(), ticket,
+            new ChangeRequest(to, note, duplicateOf, targetOpd), actor ?? ActorFor(to), CancellationToken.None);
     }
+
+    public static readonly ChangeActor Admin = new(Actors.Staff, "admin", Name: "Admin Uji");
+
+    /// <summary>An admin for staff moves, else Ujar itself (closing after the reporter's silence).</summary>
+    private static ChangeActor ActorFor(ComplaintStatus to) =>
+        Lifecycle.Transitions.Any(t => t.To == to && t.By.HasFlag(Actors.Staff)) ? Admin : ChangeActor.System;
 
     /// <summary>For tests that need a complaint in some status: the shortest legal path there.</summary>
     public static Task<ComplaintStatusChanges.Outcome> ReachStatusAsync(this UjarApp app, string ticket, ComplaintStatus to, string? note = null) =>
@@ -112,7 +119,7 @@ public static class LiveTestActions
         var db = scope.ServiceProvider.GetRequiredService<UjarDb>();
         var live = scope.ServiceProvider.GetRequiredService<LiveBroadcaster>();
         var complaint = await db.Complaints.AsNoTracking().SingleAsync(c => c.Ticket == ticket);
-        ComplaintStatusChanges.Outcome outcome = new ComplaintStatusChanges.AlreadyInStatus();
+        ComplaintStatusChanges.Outcome outcome = new ComplaintStatusChanges.AlreadyInStatus(complaint.Status);
         foreach (var step in ShortestPath(complaint.Status, to))
         {
             if (step.Needs.HasFlag(TransitionNeeds.AfterPhoto))
@@ -126,7 +133,12 @@ public static class LiveTestActions
                 : null;
             var stepNote = step.To == to && note is not null ? note
                 : step.Needs.HasFlag(TransitionNeeds.Note) ? $"Catatan uji: {Lifecycle.Label[step.To].Id}" : null;
-            outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket, step.To, stepNote, original, CancellationToken.None);
+            var targetOpd = step.Needs.HasFlag(TransitionNeeds.Opd)
+                ? await db.Opds.Where(o => o.Code != db.Complaints.Where(c => c.Ticket == ticket).Select(c => c.OpdCode).First())
+                    .OrderBy(o => o.Code).Select(o => o.Code).FirstAsync()
+                : null;
+            outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket, new ChangeRequest(step.To, stepNote, original, targetOpd),
+                ActorFor(step.To), CancellationToken.None);
             Assert.IsType<ComplaintStatusChanges.Changed>(outcome);
             db.ChangeTracker.Clear();
         }

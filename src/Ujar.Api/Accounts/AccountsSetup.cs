@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Ujar.Api.Data;
+
+namespace Ujar.Api.Accounts;
+
+public static class AccountsSetup
+{
+    public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(15);
+    /// <summary>A crew's working day and then some: long enough not to sign in again in the field, short enough for a lost phone.</summary>
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// Staff accounts on Identity over the same database: cookie sign-in for the web pages, bearer tokens for API clients
+    /// (and for the hub, where a browser's WebSocket cannot send headers: <c>?access_token=</c> on <c>/hubs</c> only).
+    /// An unauthenticated call gets 401 and a forbidden one 403, never a redirect to a login page.
+    /// </summary>
+    public static IServiceCollection AddStaffAccounts(this IServiceCollection services)
+    {
+        services.AddIdentityApiEndpoints<StaffUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
+                o.Lockout.DefaultLockoutTimeSpan = LockoutTime;
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<UjarDb>()
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "ujar.staff";
+            o.Cookie.SameSite = SameSiteMode.Strict;   // no cross-site request carries the staff cookie
+            o.Cookie.HttpOnly = true;
+            o.ExpireTimeSpan = TokenLifetime;
+            o.SlidingExpiration = true;
+            o.Events.OnRedirectToLogin = context => Status(context.Response, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => Status(context.Response, StatusCodes.Status403Forbidden);
+        });
+        services.Configure<BearerTokenOptions>(IdentityConstants.BearerScheme, o =>
+        {
+            o.BearerTokenExpiration = TokenLifetime;
+            o.Events.OnMessageReceived = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    context.Token = token;
+                return Task.CompletedTask;
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicies.AnyStaff, p => p.RequireRole(Roles.All))
+            .AddPolicy(StaffPolicies.OpdWork, p => p.RequireRole(Roles.Admin, Roles.OpdStaff, Roles.Crew))
+            .AddPolicy(StaffPolicies.Admin, p => p.RequireRole(Roles.Admin));
+        return services;
+    }
+
+    public static WebApplication UseStaffAccounts(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static Task Status(HttpResponse response, int status)
+    {
+        response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Authorization policies by name, for <c>RequireAuthorization(...)</c> in the route tables.</summary>
+public static class StaffPolicies
+{
+    /// <summary>Any signed-in staff account, planners included (reading).</summary>
+    public const string AnyStaff = "any-staff";
+    /// <summary>Those who work complaints: admin, OPD staff and crews (planners change nothing).</summary>
+    public const string OpdWork = "opd-work";
+    public const string Admin = "admin";
+}
+
+/// <summary>Adds the account's OPD and display name to its sign-in, beside Identity's id, email and role claims.</summary>
+public sealed class StaffClaimsFactory(UserManager<StaffUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<StaffUser, IdentityRole>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(StaffUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        if (user.OpdCode is { } opd) identity.AddClaim(new Claim(StaffClaims.Opd, opd));
+        identity.AddClaim(new Claim(StaffClaims.DisplayName, user.DisplayName));
+        if (user.Email is { } email && !identity.HasClaim(c => c.Type == ClaimTypes.Email)) identity.AddClaim(new Claim(ClaimTypes.Email, email));
+        return identity;
+    }
+}
