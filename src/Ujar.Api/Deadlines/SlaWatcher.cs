@@ -84,14 +84,7 @@ public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, LiveBroadcas
         while (true)
         {
             // The last "resolved" step counts: a complaint reopened and resolved again gives the reporter a new window.
-            var batch = await ReadAsync(db, $"""
-                SELECT c.id, c.ticket, r.at
-                FROM complaints c
-                CROSS JOIN LATERAL (SELECT max(s.at) AS at FROM status_changes s WHERE s.complaint_id = c.id AND s."to" = 'Resolved') r
-                WHERE c.status = 'Resolved' AND c.id > @after AND r.at < @now - make_interval(days => {ReplyWorkingDays})
-                ORDER BY c.id
-                LIMIT {BatchSize}
-                """, r => (Id: r.GetInt64(0), Ticket: r.GetString(1), ResolvedAt: r.GetDateTime(2)), afterId, nowUtc, ct);
+            var batch = await ReadAsync(db, UnansweredSql, r => (Id: r.GetInt64(0), Ticket: r.GetString(1), ResolvedAt: r.GetDateTime(2)), afterId, nowUtc, ct);
             foreach (var (_, ticket, resolvedAt) in batch.Where(c => calendar.AddWorkingDays(c.ResolvedAt, ReplyWorkingDays) <= nowUtc))
             {
                 // The reporter may answer at this very moment: then this change finds another status or version and
@@ -163,10 +156,24 @@ public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, LiveBroadcas
     }
 
     /// <summary>
+    /// Resolved complaints, by id after <c>@after</c>, whose last "resolved" step is older than the reply window in
+    /// calendar days (the working-day window is never shorter). Public so a test can check the partial index serves it.
+    /// </summary>
+    public static readonly string UnansweredSql = $"""
+        SELECT c.id, c.ticket, r.at
+        FROM complaints c
+        CROSS JOIN LATERAL (SELECT max(s.at) AS at FROM status_changes s WHERE s.complaint_id = c.id AND s."to" = 'Resolved') r
+        WHERE c.status = 'Resolved' AND c.id > @after AND r.at < @now - make_interval(days => {ReplyWorkingDays})
+        ORDER BY c.id
+        LIMIT {BatchSize}
+        """;
+
+    /// <summary>
     /// Open complaints, by id after <c>@after</c>, that may be overdue and have no escalation yet for the kind of
     /// deadline they now owe. Built from <see cref="ComplaintDeadlines.KindOwed"/>, so it follows the deadline rules.
+    /// Public so a test can check the partial index serves it.
     /// </summary>
-    private static readonly string CandidatesSql = BuildCandidatesSql();
+    public static readonly string CandidatesSql = BuildCandidatesSql();
 
     private static string BuildCandidatesSql()
     {
