@@ -22,7 +22,7 @@ public sealed class LiveTestClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    private LiveTestClient(UjarApp app, string? accessToken)
+    private LiveTestClient(UjarApp app, string? accessToken, string? cookie)
     {
         Connection = new HubConnectionBuilder()
             .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/live"), o =>
@@ -36,17 +36,20 @@ public sealed class LiveTestClient : IAsyncDisposable
                     var uri = context.Options.AccessTokenProvider is { } provider && await provider() is { } token
                         ? new Uri($"{context.Uri}{(context.Uri.Query.Length > 0 ? "&" : "?")}access_token={Uri.EscapeDataString(token)}")
                         : context.Uri;
-                    return await app.Server.CreateWebSocketClient().ConnectAsync(uri, ct);
+                    var webSockets = app.Server.CreateWebSocketClient();
+                    if (cookie is not null) webSockets.ConfigureRequest = request => request.Headers.Cookie = cookie;
+                    return await webSockets.ConnectAsync(uri, ct);
                 };
             })
             .Build();
         Connection.On<LiveEventDto>("event", e => _received.Writer.TryWrite(e));
     }
 
-    /// <summary>Connects anonymously, or as the staff account whose bearer token is <paramref name="accessToken"/>.</summary>
-    public static async Task<LiveTestClient> ConnectAsync(UjarApp app, string? accessToken = null)
+    /// <summary>Connects anonymously, or as the staff account whose bearer token is <paramref name="accessToken"/> or whose
+    /// sign-in cookie (<c>name=value</c>) is <paramref name="cookie"/>.</summary>
+    public static async Task<LiveTestClient> ConnectAsync(UjarApp app, string? accessToken = null, string? cookie = null)
     {
-        var client = new LiveTestClient(app, accessToken);
+        var client = new LiveTestClient(app, accessToken, cookie);
         await client.Connection.StartAsync();
         return client;
     }

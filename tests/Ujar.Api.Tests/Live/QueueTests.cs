@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Ujar.Api.Accounts;
@@ -81,6 +82,23 @@ public sealed class QueueTests(FixtureCityApp fixture) : IClassFixture<FixtureCi
         var puprHeard = await pupr.ReceiveUntilAsync(e => e.Ticket == misfiled && e.Status == "not_our_remit");
         Assert.Contains(puprHeard, e => (e.Type, e.Ticket, e.Opd) == ("complaint_filed", misfiled, "pupr"));
         Assert.DoesNotContain(puprHeard, e => e.Ticket == rubbish);
+    }
+
+    [Fact]
+    public async Task A_browser_signed_in_with_the_staff_cookie_watches_its_queue()
+    {
+        var email = await fixture.App.CreateAccountAsync(Roles.OpdStaff, "dinsos");
+        using var browser = fixture.App.CreateClient();
+        var login = await browser.PostAsJsonAsync("/api/auth/login?cookie=true", new { email, password = TestAccounts.Password });
+        Assert.Equal(System.Net.HttpStatusCode.OK, login.StatusCode);
+        var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ujar.staff=", StringComparison.Ordinal)).Split(';')[0];
+        await using var staff = await LiveTestClient.ConnectAsync(fixture.App, cookie: cookie);
+        await staff.WatchQueueAsync();
+
+        var ticket = await _client.FileAsync(0.064, 100.058, "masalah_sosial");
+
+        var filed = await staff.NextAsync();
+        Assert.Equal((ticket, "dinsos"), (filed.Ticket, filed.Opd));
     }
 
     [Fact]
