@@ -123,7 +123,8 @@ public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, LiveBroadcas
 
     /// <summary>
     /// Records the escalations and tells staff, in one transaction. Of two watchers inserting the same row, the second
-    /// waits for the first to commit and then inserts nothing, so it announces nothing.
+    /// waits for the first to commit and then inserts nothing, so it announces nothing. Both insert in id order, so
+    /// neither can hold a row the other waits for while waiting for one the other holds.
     /// </summary>
     private async Task<int> EscalateAsync(UjarDb db, IReadOnlyList<(long Id, Deadline Deadline)> overdue, DateTime nowUtc, CancellationToken ct)
     {
@@ -134,6 +135,7 @@ public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, LiveBroadcas
             INSERT INTO escalations (complaint_id, kind, due_utc, opd_code, at)
             SELECT x.id, x.kind, x.due, c.opd_code, @now
             FROM unnest(@ids, @kinds, @dues) AS x(id, kind, due) JOIN complaints c ON c.id = x.id
+            ORDER BY x.id
             ON CONFLICT (complaint_id, kind, due_utc) DO NOTHING
             RETURNING complaint_id
             """, connection, (NpgsqlTransaction)tx.GetDbTransaction()))
