@@ -37,7 +37,8 @@ public static class HolidayTable
 {
     public const string FileName = "holidays.csv";
 
-    private static readonly Dictionary<string, HolidayKind> Kinds = new()
+    /// <summary>The kinds by the names the file and the admin API use.</summary>
+    public static readonly IReadOnlyDictionary<string, HolidayKind> Kinds = new Dictionary<string, HolidayKind>
     {
         ["libur_nasional"] = HolidayKind.LiburNasional,
         ["cuti_bersama"] = HolidayKind.CutiBersama,
