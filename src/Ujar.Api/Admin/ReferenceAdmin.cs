@@ -20,14 +20,16 @@ public static partial class ReferenceAdmin
     public const int MaxSlaDays = 365;
 
     public sealed record CategoryView(string Code, string NameId, string NameEn, string Icon, int SortOrder, string Opd,
-        int VerifyDays, int ResponseDays, int ResolveDays, DateTimeOffset? AdminEditedAt);
+        int VerifyDays, int ResponseDays, int ResolveDays, bool Active, DateTimeOffset? AdminEditedAt);
 
     /// <summary>
     /// The whole category (PUT replaces it). Days are numbers so that 1.5 is refused as a non-whole number rather than
-    /// failing to bind; <c>icon</c> and <c>sortOrder</c> keep their values when absent, and <c>icon</c> is required for a new category.
+    /// failing to bind; <c>icon</c>, <c>sortOrder</c> and <c>active</c> keep their values when absent, and <c>icon</c> is required
+    /// for a new category. <c>active: false</c> retires a category: citizens can no longer file in it (and it leaves
+    /// <c>GET /api/categories</c>), while its complaints keep it.
     /// </summary>
     public sealed record CategoryInput(string? NameId, string? NameEn, string? Opd, double? VerifyDays, double? ResponseDays,
-        double? ResolveDays, string? Icon, int? SortOrder);
+        double? ResolveDays, string? Icon, int? SortOrder, bool? Active);
 
     public sealed record OpdView(string Code, string Name, string NameEn, DateTimeOffset? AdminEditedAt);
     public sealed record OpdInput(string? Code, string? Name, string? NameEn);
@@ -39,7 +41,7 @@ public static partial class ReferenceAdmin
     public static async Task<IResult> PutCategoryAsync(string code, CategoryInput? body, HttpContext http, UjarDb db,
         ComplaintRouter router, WorkingCalendars calendars, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
-        body ??= new CategoryInput(null, null, null, null, null, null, null, null);
+        body ??= new CategoryInput(null, null, null, null, null, null, null, null, null);
         var category = await db.Categories.SingleOrDefaultAsync(c => c.Code == code, ct);
         var errors = new Dictionary<string, Bilingual>();
         if (category is null && !CodePattern().IsMatch(code))
@@ -71,7 +73,7 @@ public static partial class ReferenceAdmin
             var lastOrder = await db.Categories.MaxAsync(c => (int?)c.SortOrder, ct) ?? 0;
             db.Categories.Add(category = new Category { Code = code, NameId = "", NameEn = "", OpdCode = "", Icon = "", SortOrder = lastOrder + 10 });
         }
-        var before = isNew ? "new" : $"opd {category.OpdCode}, days {category.VerifyDays}/{category.ResponseDays}/{category.ResolveDays}";
+        var before = isNew ? "new" : $"opd {category.OpdCode}, days {category.VerifyDays}/{category.ResponseDays}/{category.ResolveDays}, active {category.Active}";
         category.NameId = nameId;
         category.NameEn = nameEn;
         category.OpdCode = opd!;
@@ -80,6 +82,7 @@ public static partial class ReferenceAdmin
         category.ResolveDays = resolve;
         if (icon is not null) category.Icon = icon;
         if (body.SortOrder is { } order) category.SortOrder = order;
+        if (body.Active is { } active) category.Active = active;
         category.AdminEditedAt = clock.GetUtcNow().UtcDateTime;
         try
         {
@@ -90,8 +93,8 @@ public static partial class ReferenceAdmin
             return Exists("category_exists", code);
         }
 
-        loggers.Audit().LogInformation("Admin {Admin} set category {Category} ({Before}) to opd {Opd}, days {Verify}/{Response}/{Resolve}",
-            StaffScope.Of(http.User)?.Email, code, before, opd, verify, response, resolve);
+        loggers.Audit().LogInformation("Admin {Admin} set category {Category} ({Before}) to opd {Opd}, days {Verify}/{Response}/{Resolve}, active {Active}",
+            StaffScope.Of(http.User)?.Email, code, before, opd, verify, response, resolve, category.Active);
         return isNew ? TypedResults.Created($"/api/admin/categories/{code}", View(category)) : TypedResults.Ok(View(category));
     }
 
@@ -148,7 +151,7 @@ public static partial class ReferenceAdmin
     }
 
     private static CategoryView View(Category c) =>
-        new(c.Code, c.NameId, c.NameEn, c.Icon, c.SortOrder, c.OpdCode, c.VerifyDays, c.ResponseDays, c.ResolveDays,
+        new(c.Code, c.NameId, c.NameEn, c.Icon, c.SortOrder, c.OpdCode, c.VerifyDays, c.ResponseDays, c.ResolveDays, c.Active,
             c.AdminEditedAt is { } at ? Wib.ToWib(at) : null);
 
     private static OpdView View(Opd o) => new(o.Code, o.Name, o.NameEn, o.AdminEditedAt is { } at ? Wib.ToWib(at) : null);

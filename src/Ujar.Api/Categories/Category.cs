@@ -23,6 +23,8 @@ public sealed class Category
     public int VerifyDays { get; set; }
     public int ResponseDays { get; set; }
     public int ResolveDays { get; set; }
+    /// <summary>Offered to citizens and accepted for new complaints. A retired category stays for the complaints filed in it.</summary>
+    public bool Active { get; set; } = true;
     /// <summary>When an admin last changed this row through the API (UTC); from then on <c>migrate</c> leaves it alone.</summary>
     public DateTime? AdminEditedAt { get; set; }
 }

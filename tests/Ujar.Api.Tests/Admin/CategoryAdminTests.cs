@@ -125,6 +125,42 @@ public sealed class CategoryAdminTests(FixtureCityApp fixture) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_retired_category_takes_no_new_complaints_and_leaves_the_citizens_list_but_its_complaints_stay()
+    {
+        using var admin = await fixture.App.ClientAsAsync(Roles.Admin);
+        var filed = await _citizen.FileAsync(0.0658, 100.0571, "galian_kabel", "Galian kabel tidak ditutup");
+        var category = await CategoryAsync(admin, "galian_kabel");
+
+        var retired = await admin.PutAsJsonAsync("/api/admin/categories/galian_kabel", new
+        {
+            nameId = category.GetProperty("nameId").GetString(), nameEn = category.GetProperty("nameEn").GetString(), opd = "pupr",
+            verifyDays = 2, responseDays = 3, resolveDays = 10, active = false,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
+        Assert.False((await retired.ReadJsonAsync()).GetProperty("active").GetBoolean());
+        Assert.DoesNotContain((await (await _citizen.GetAsync("/api/categories")).ReadJsonAsync()).EnumerateArray(),
+            c => c.GetProperty("code").GetString() == "galian_kabel");
+        var refused = await _citizen.PostRawJsonAsync("/api/complaints", Json.Complaint(0.0658, 100.0574, "galian_kabel", "Galian baru"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.True((await refused.ReadJsonAsync()).GetProperty("errors").TryGetProperty("category", out _));
+        Assert.Equal("galian_kabel", (await DetailAsync(filed)).GetProperty("complaint").GetProperty("category").GetString());
+        // Planners still filter the map by it.
+        Assert.Equal(HttpStatusCode.OK, (await _citizen.GetAsync("/api/hotspots/kelurahan?category=galian_kabel")).StatusCode);
+
+        // Absent, `active` keeps its value; true brings the category back.
+        var stillRetired = await (await admin.PutAsJsonAsync("/api/admin/categories/galian_kabel", Body(category))).ReadJsonAsync();
+        Assert.False(stillRetired.GetProperty("active").GetBoolean());
+        var back = await admin.PutAsJsonAsync("/api/admin/categories/galian_kabel", new
+        {
+            nameId = category.GetProperty("nameId").GetString(), nameEn = category.GetProperty("nameEn").GetString(), opd = "pupr",
+            verifyDays = 2, responseDays = 3, resolveDays = 10, active = true,
+        });
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        await _citizen.FileAsync(0.0658, 100.0577, "galian_kabel", "Galian lagi");
+    }
+
+    [Fact]
     public async Task Opds_are_added_renamed_and_take_categories_and_staff()
     {
         using var admin = await fixture.App.ClientAsAsync(Roles.Admin);

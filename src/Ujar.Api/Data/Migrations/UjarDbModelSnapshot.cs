@@ -380,6 +380,10 @@ namespace Ujar.Api.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("code");
 
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
                     b.Property<DateTime?>("AdminEditedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("admin_edited_at");

@@ -13,7 +13,7 @@ using Ujar.Api.Data;
 namespace Ujar.Api.Data.Migrations
 {
     [DbContext(typeof(UjarDb))]
-    [Migration("20261128231015_AdminEdits")]
+    [Migration("20261128232905_AdminEdits")]
     partial class AdminEdits
     {
         /// <inheritdoc />
@@ -382,6 +382,10 @@ namespace Ujar.Api.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("code");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
 
                     b.Property<DateTime?>("AdminEditedAt")
                         .HasColumnType("timestamp with time zone")

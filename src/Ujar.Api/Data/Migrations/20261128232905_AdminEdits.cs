@@ -23,6 +23,14 @@ namespace Ujar.Api.Data.Migrations
                 type: "timestamp with time zone",
                 nullable: true);
 
+            migrationBuilder.AddColumn<bool>(
+                name: "active",
+                table: "categories",
+                type: "boolean",
+                nullable: false,
+                // Every category that exists today is in use.
+                defaultValue: true);
+
             migrationBuilder.AddColumn<DateTime>(
                 name: "admin_edited_at",
                 table: "categories",
@@ -56,6 +64,10 @@ namespace Ujar.Api.Data.Migrations
             migrationBuilder.DropColumn(
                 name: "admin_edited_at",
                 table: "holidays");
+
+            migrationBuilder.DropColumn(
+                name: "active",
+                table: "categories");
 
             migrationBuilder.DropColumn(
                 name: "admin_edited_at",
