@@ -1,4 +1,5 @@
 using Ujar.Api.Accounts;
+using Ujar.Api.Admin;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
@@ -32,6 +33,7 @@ app.UseStaffAccounts();
 
 app.MapHealth();
 app.MapAuth();            // POST /api/auth/login (bearer or cookie), /logout, /me
+app.MapAdmin();           // Diskominfo: accounts, categories + SLA days, OPDs, holidays (admins only)
 app.MapRouting();
 app.MapComplaints();
 app.MapPhotos();          // photos added later by the reporter; /media/photos/…
