@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Ujar.Api.Complaints;
 using Ujar.Api.Photos;
 using Ujar.Api.Tests.Infrastructure;
@@ -115,6 +116,34 @@ public sealed class StatusChangeApiTests(TasksCityApp city) : IClassFixture<Task
         Assert.Equal(first.GetProperty("version").GetUInt32(), second.GetProperty("currentVersion").GetUInt32());
         Assert.Equal(first.GetProperty("version").GetUInt32(), (await staff.DetailAsync(ticket)).GetProperty("version").GetUInt32());
         Assert.Equal(1, await StepsAsync(ticket));
+    }
+
+    [Fact]
+    public async Task A_change_that_loses_the_race_for_the_row_is_told_the_version_now_committed()
+    {
+        var (ticket, _) = await city.FileAsync(PinLat, PinLon + 0.0012);
+        var staff = await city.Staff();
+        var version = (await staff.DetailAsync(ticket)).GetProperty("version").GetUInt32();
+
+        // Someone else changes the complaint and holds the row: ours reads the old, matching version and then waits.
+        await using var other = new NpgsqlConnection(city.App.ConnectionString);
+        await other.OpenAsync();
+        await using var otherTx = await other.BeginTransactionAsync();
+        await using (var update = new NpgsqlCommand("UPDATE complaints SET support_count = support_count + 1 WHERE ticket = $1", other, otherTx))
+        {
+            update.Parameters.AddWithValue(ticket);
+            await update.ExecuteNonQueryAsync();
+        }
+        var ours = staff.ChangeAsync(ticket, new { to = "verified", version });
+        await WaitUntilBlockedOnLockAsync();
+        await otherTx.CommitAsync();
+
+        var problem = await (await ours).ProblemAsync(HttpStatusCode.Conflict, "changed_meanwhile");
+        var committed = (await staff.DetailAsync(ticket)).GetProperty("version").GetUInt32();
+        Assert.NotEqual(version, committed);
+        Assert.Equal(committed, problem.GetProperty("currentVersion").GetUInt32());
+        Assert.Equal(0, await StepsAsync(ticket));
+        await (await staff.ChangeAsync(ticket, new { to = "verified", version = committed })).OkJsonAsync();
     }
 
     [Fact]
@@ -405,6 +434,21 @@ public sealed class StatusChangeApiTests(TasksCityApp city) : IClassFixture<Task
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/complaints/{ticket}/support");
         request.Headers.Add("X-Device-Token", device);
         Assert.Equal(HttpStatusCode.OK, (await city.App.CreateClient().SendAsync(request)).StatusCode);
+    }
+
+    /// <summary>Polls pg_stat_activity until a session of this database waits for a lock (each poll its own snapshot).</summary>
+    private async Task WaitUntilBlockedOnLockAsync()
+    {
+        await using var observer = new NpgsqlConnection(city.App.ConnectionString);
+        await observer.OpenAsync();
+        for (var attempt = 0; attempt < 400; attempt++)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", observer);
+            if ((long)(await command.ExecuteScalarAsync())! > 0) return;
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException("The status change never waited for the row lock");
     }
 
     private async Task<int> StepsAsync(string ticket)
