@@ -9,6 +9,7 @@ using Ujar.Api.Supports;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
+using Ujar.Api.Tasks;
 
 // One executable: `serve` (default), `migrate`, `import-boundaries`, `seed-demo`. See README.
 var command = UjarCommand.Parse(args);
@@ -35,6 +36,7 @@ app.MapAuth();            // POST /api/auth/login (bearer or cookie), /logout, /
 app.MapRouting();
 app.MapComplaints();
 app.MapPhotos();          // photos added later by the reporter; /media/photos/…
+app.MapTasks();           // OPD staff and crews: work queue, audit trail, status changes, nearby tasks
 app.MapSupports();        // "Dukung" and the nearby list offered before filing a duplicate
 app.MapLive();            // /hubs/live and GET /api/events
 app.MapHotspots();        // planners' layers: hex bins + Gi*, trend, density clusters, kelurahan
