@@ -153,7 +153,7 @@ class CrewPage {
     Object.assign(card.dataset, { status: task.status, rank: String(rank), overdue: String(Boolean(task.deadline?.overdue)) });
     const category = categoryByCode(task.category);
     const open = this._open?.ticket === task.ticket;
-    card.querySelector('.task-summary').replaceChildren(
+    const summary = [
       h('div', { class: 'task-head' },
         h('span', { class: 'task-rank', 'aria-label': t('crew.rank', { n: rank }) }, String(rank)),
         h('span', { class: 'category-icon' }, svg(categoryIcon(task.category))),
@@ -170,7 +170,9 @@ class CrewPage {
         h('a', { class: 'btn-secondary task-nav', href: navigationUrl(task.lat, task.lon), target: '_blank', rel: 'noopener' }, t('crew.navigate')),
         h('button', {
           type: 'button', class: 'btn-primary task-open', 'aria-expanded': String(open), 'aria-controls': `task-actions-${task.ticket}`,
-        }, t('crew.follow'))));
+        }, t('crew.follow'))),
+    ];
+    card.querySelector('.task-summary').replaceChildren(...summary.filter(Boolean));
     return card;
   }
 

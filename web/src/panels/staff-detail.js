@@ -58,7 +58,8 @@ export class StaffDetail {
         opds: this._opds,
         onDone: (result) => {
           this._result = result;
-          showResult(this._resultBox, result);
+          this._rerouted = result.opd !== this._detail?.opd ? this._opdName(result.opd) : null;
+          showResult(this._resultBox, result, { rerouted: this._rerouted });
           this.reload();
           this._onChanged(result);
         },
@@ -79,6 +80,7 @@ export class StaffDetail {
     this._ticket = null;
     this._detail = null;
     this._result = null;
+    this._rerouted = null;
     this._error.hidden = true;
     this._body.replaceChildren();
     delete this._section.dataset.ticket;
@@ -95,6 +97,12 @@ export class StaffDetail {
       this._error.hidden = true;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
+      if (this._rerouted && error.status === 403) {
+        // Re-routed out of this OPD: nothing more to see or do here; the result says where it went.
+        this._facts.replaceChildren();
+        this._actionsBox.hidden = true;
+        return;
+      }
       showProblem(this._error, error.problem);
       return;
     }
@@ -102,9 +110,14 @@ export class StaffDetail {
     this._actions.show(this._detail);
   }
 
+  _opdName(code) {
+    const opd = this._opds.find((candidate) => candidate.code === (code?.code ?? code));
+    return opd?.name ?? nameOf(code);
+  }
+
   _render() {
     if (!this._detail) return;
-    if (this._result) showResult(this._resultBox, this._result);
+    if (this._result) showResult(this._resultBox, this._result, { rerouted: this._rerouted });
     const c = this._detail;
     const category = categoryByCode(c.category);
     const reporter = c.reporter;
@@ -118,7 +131,7 @@ export class StaffDetail {
         h('dd', {}, h('span', { class: 'category-icon' }, svg(categoryIcon(c.category))), categoryName(category) || c.category),
         h('dt', {}, t('area.kelurahan')), h('dd', {}, nameOf(c.kelurahan)),
         h('dt', {}, t('area.kecamatan')), h('dd', {}, nameOf(c.kecamatan)),
-        h('dt', {}, t('area.opd')), h('dd', { class: 'detail-opd' }, nameOf(c.opd)),
+        h('dt', {}, t('area.opd')), h('dd', { class: 'detail-opd' }, this._opdName(c.opd)),
         h('dt', {}, t('track.filed')), h('dd', {}, formatDateTime(c.createdAt)),
         c.deadline ? h('dt', {}, t(`deadline.${c.deadline.kind}`)) : null,
         c.deadline ? h('dd', {}, deadlineBadge(c.deadline, { withKind: false })) : null,

@@ -74,6 +74,7 @@ export class StatusActions {
   /** Shows the moves of a freshly loaded complaint (StaffComplaint with `allowed` and `version`). */
   show(detail) {
     this._detail = detail;
+    this._container.dataset.version = String(detail.version);
     const needed = new Set(detail.allowed.flatMap((move) => move.needs));
     this._rows.original.hidden = !needed.has('original');
     this._rows.opd.hidden = !needed.has('opd');
@@ -183,11 +184,17 @@ export class StatusActions {
   }
 }
 
-/** Writes the outcome of a move into element: "Tiket X: Selesai." and, when the server flagged the step for review, why. */
-export function showResult(element, result) {
+/**
+ * Writes the outcome of a move into element: "Tiket X: Selesai.", why the server flagged the step for review if it
+ * did, and where it went when it left the OPD (rerouted: the new OPD's name).
+ */
+export function showResult(element, result, { rerouted = null } = {}) {
   const flagged = Boolean(result.needsReview);
-  element.replaceChildren(h('p', {}, t('action.done', { ticket: result.ticket, status: statusLabel(result.status) })),
-    flagged ? h('p', { class: 'action-flagged' }, t('action.flagged')) : null);
+  element.replaceChildren(...[
+    h('p', {}, t('action.done', { ticket: result.ticket, status: statusLabel(result.status) })),
+    flagged ? h('p', { class: 'action-flagged' }, t('action.flagged')) : null,
+    rerouted ? h('p', { class: 'action-rerouted' }, t('action.rerouted', { opd: rerouted })) : null,
+  ].filter(Boolean));
   element.dataset.status = result.status;
   element.dataset.flagged = String(flagged);
   element.hidden = false;
