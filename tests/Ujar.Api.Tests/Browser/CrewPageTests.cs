@@ -105,6 +105,8 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         await Expect(card.Locator(".task-distance")).ToHaveTextAsync(new Regex(@"^2\d\d m dari Anda$"));
         await card.Locator(".task-open").ClickAsync();
         await card.Locator("[data-action=note]").FillAsync("Dahan sudah dipotong.");
+        await card.Locator("[data-to=resolved]").ClickAsync();
+        await Expect(card.Locator(".action-error")).ToHaveAttributeAsync("data-code", "needs_after_photo");
         await card.Locator("[data-action=after]").SetInputFilesAsync(await MapPage.DrawPhotoAsync(phone, "pohon.jpg"));
         await card.Locator("[data-to=resolved]").ClickAsync();
 

@@ -50,6 +50,7 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         await Expect(row.Locator(".status-badge")).ToHaveTextAsync("Diterima");
         await Expect(page.Locator($".queue-item[data-ticket='{theirs}']")).ToHaveCountAsync(0);
         Assert.Equal(1, await NavigationsAsync(page));
+        await Expect(page.Locator("#queue-opd-filter")).ToBeHiddenAsync(); // staff work their own OPD only
     }
 
     [Fact]
@@ -58,7 +59,9 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         var ticket = await FileWithContactAsync(0.0450, 100.0310, "pohon_membahayakan", "Pohon tumbang menutup separuh jalan");
         var page = await OpenQueueAsync("dlh", Chromium.Desktop);
 
-        await page.Locator($".queue-row[data-ticket='{ticket}']").ClickAsync();
+        // By keyboard: the row is a button; the panel takes the focus.
+        await page.Locator($".queue-row[data-ticket='{ticket}']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
 
         var detail = page.Locator("#queue-detail");
         await Expect(detail).ToHaveAttributeAsync("data-ticket", ticket);
@@ -77,6 +80,29 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         await Expect(detail.Locator("[data-to=assigned]")).ToBeVisibleAsync();
         await Expect(page.Locator($".queue-item[data-ticket='{ticket}'] .status-badge")).ToHaveTextAsync("Diverifikasi");
         await Expect(detail.Locator(".detail-timeline .timeline-step[data-status=verified]")).ToContainTextAsync("Uji opd_staff dlh");
+
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(detail).ToBeHiddenAsync();
+        await Expect(page.Locator($".queue-row[data-ticket='{ticket}']")).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_sees_every_OPD_and_narrows_the_queue_to_one()
+    {
+        var rubbish = Ticket(await city.FileAsync(0.0490, 100.0350, "sampah", "Sampah di halte"));
+        var lamp = Ticket(await city.FileAsync(0.0491, 100.0351, "penerangan_jalan", "Lampu jalan mati sejak seminggu"));
+        var admin = await city.CreateStaffAsync("admin");
+        var page = await chromium.NewPageAsync(city.BaseUrl);
+        await SignInAsync(page, admin);
+
+        await page.GotoAsync("/opd");
+
+        await Expect(page.Locator($".queue-item[data-ticket='{rubbish}']")).ToBeVisibleAsync();
+        await Expect(page.Locator($".queue-item[data-ticket='{lamp}'] .queue-row-opd")).ToHaveTextAsync("DISHUB");
+        await page.Locator("#queue-opd").SelectOptionAsync("dishub");
+        await Expect(page.Locator($".queue-item[data-ticket='{rubbish}']")).ToHaveCountAsync(0);
+        await Expect(page.Locator($".queue-item[data-ticket='{lamp}']")).ToBeVisibleAsync();
+        Assert.Equal("dishub", System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["opd"]);
     }
 
     [Fact]

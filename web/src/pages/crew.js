@@ -93,6 +93,20 @@ class CrewPage {
       LOCATE_OPTIONS);
   }
 
+  /** Where the device is as a move is sent (the crew may have walked since the list loaded); null without a device fix. */
+  async _freshPosition() {
+    if (!this._position?.fromDevice) return null;
+    try {
+      const { coords } = await new Promise((resolve, reject) =>
+        navigator.geolocation.getCurrentPosition(resolve, reject, { ...LOCATE_OPTIONS, timeout: 8000 }));
+      this._position = { lat: coords.latitude, lon: coords.longitude, fromDevice: true };
+      this._layer.setPosition(this._position);
+    } catch {
+      // No new fix in time: the last one is still the device's own.
+    }
+    return this._position;
+  }
+
   _useMapCentre() {
     const centre = this._map.getCenter();
     this._position = { lat: centre.lat, lon: centre.lng, fromDevice: false };
@@ -116,15 +130,20 @@ class CrewPage {
     if (!this._position) return;
     const { lat, lon } = this._position;
     const error = this._el('crew-error');
+    // A live reload and a new position can cross: only the latest answer may draw.
+    const request = (this._request ?? 0) + 1;
+    this._request = request;
+    let answer;
     try {
-      const answer = await getJson(`/api/tasks/nearby${query({ lat: lat.toFixed(6), lon: lon.toFixed(6), radius: RADIUS_M, limit: TASK_LIMIT })}`);
-      this._tasks = answer.items;
-      error.hidden = true;
+      answer = await getJson(`/api/tasks/nearby${query({ lat: lat.toFixed(6), lon: lon.toFixed(6), radius: RADIUS_M, limit: TASK_LIMIT })}`);
     } catch (failure) {
       if (!(failure instanceof ApiError)) throw failure;
-      showProblem(error, failure.problem);
+      if (request === this._request) showProblem(error, failure.problem);
       return;
     }
+    if (request !== this._request) return;
+    this._tasks = answer.items;
+    error.hidden = true;
     this._renderTasks();
     this._layer.setTasks(this._tasks);
     if (frame) this._layer.frame();
@@ -189,7 +208,7 @@ class CrewPage {
       const container = card.querySelector('.task-actions');
       const actions = new StatusActions(container, ticket, {
         photos: true,
-        position: () => (this._position?.fromDevice ? this._position : null),
+        position: () => this._freshPosition(),
         onDone: (result) => this._moved(result),
         onStale: () => this._loadDetail(ticket),
       });
@@ -227,6 +246,8 @@ class CrewPage {
   _moved(result) {
     this._result = result;
     showResult(this._el('crew-result'), result);
+    // The task's buttons are drawn again (or the task is gone): keep the keyboard on what just happened.
+    this._el('crew-result').focus();
     this._loadTasks();
     if (this._open?.ticket === result.ticket) this._loadDetail(result.ticket);
   }

@@ -40,7 +40,15 @@ class QueuePage {
     this._bar = new StaffBar(document.getElementById('staff-user'), this._me);
     this._bar.add();
     this._fillFilters();
-    this._detail = new StaffDetail(this._el('queue-detail'), { opds: this._opds, onChanged: () => this._reloadSoon() });
+    this._detail = new StaffDetail(this._el('queue-detail'), {
+      opds: this._opds,
+      onChanged: () => this._reloadSoon(),
+      // Back to the row it was opened from, so a keyboard user goes on down the list.
+      onClosed: (ticket) => {
+        this._markSelected(null);
+        this._el('queue-list').querySelector(`.queue-row[data-ticket="${CSS.escape(ticket ?? '')}"]`)?.focus();
+      },
+    });
     this._detail.add();
     this._reloadSoon = debounce(() => this._load(), 200);
     this._unsubscribe = [
@@ -171,6 +179,10 @@ class QueuePage {
 
   _select(ticket) {
     this._detail.show(ticket);
+    this._markSelected(ticket);
+  }
+
+  _markSelected(ticket) {
     for (const row of this._el('queue-list').querySelectorAll('.queue-row')) {
       if (row.dataset.ticket === ticket) row.setAttribute('aria-current', 'true');
       else row.removeAttribute('aria-current');

@@ -13,14 +13,15 @@ import { showResult, StatusActions } from './status-actions.js';
 const nameOf = (value) => (typeof value === 'string' ? value : value?.name ?? value?.code ?? '');
 
 export class StaffDetail {
-  /** opds: targets for re-routing; onChanged(result) after a move made here. */
-  constructor(section, { opds, onChanged }) {
+  /** opds: targets for re-routing; onChanged(result) after a move made here; onClosed(ticket) when the reader closes it. */
+  constructor(section, { opds, onChanged, onClosed }) {
     this._section = section;
     this._body = section.querySelector('#queue-detail-body');
     this._error = section.querySelector('#queue-detail-error');
     this._title = section.querySelector('#queue-detail-title');
     this._opds = opds;
     this._onChanged = onChanged;
+    this._onClosed = onClosed;
     this._ticket = null;
     this._detail = null;
     this._result = null;
@@ -28,9 +29,9 @@ export class StaffDetail {
 
   add() {
     this._unsubscribe = [
-      listen(this._section.querySelector('#btn-close-detail'), 'click', () => this.hide()),
+      listen(this._section.querySelector('#btn-close-detail'), 'click', () => this._close()),
       listen(this._section, 'keydown', (event) => {
-        if (event.key === 'Escape') this.hide();
+        if (event.key === 'Escape') this._close();
       }),
       onLangChange(() => this._render()),
     ];
@@ -51,7 +52,7 @@ export class StaffDetail {
       this._ticket = ticket;
       this._facts = h('div', { class: 'detail-facts' });
       this._actionsBox = h('div', { class: 'detail-actions' });
-      this._resultBox = h('div', { class: 'action-result', role: 'status', hidden: true });
+      this._resultBox = h('div', { class: 'action-result', role: 'status', tabindex: -1, hidden: true });
       this._body.replaceChildren(this._facts, this._resultBox, this._actionsBox);
       this._actions = new StatusActions(this._actionsBox, ticket, {
         internal: true,
@@ -60,6 +61,8 @@ export class StaffDetail {
           this._result = result;
           this._rerouted = result.opd !== this._detail?.opd ? this._opdName(result.opd) : null;
           showResult(this._resultBox, result, { rerouted: this._rerouted });
+          // The buttons are drawn again for the new status: keep the keyboard in the panel, on what just happened.
+          this._resultBox.focus();
           this.reload();
           this._onChanged(result);
         },
@@ -72,6 +75,12 @@ export class StaffDetail {
       this._title.focus();
     }
     await this.reload();
+  }
+
+  _close() {
+    const ticket = this._ticket;
+    this.hide();
+    this._onClosed?.(ticket);
   }
 
   hide() {

@@ -11,15 +11,18 @@ import { ApiError, postForm, showProblem } from '../api.js';
 import { h, listen } from '../dom.js';
 import { onLangChange, statusLabel, t } from '../i18n.js';
 
-// What each need asks of the form, checked here before sending so a missing note is said at once, in place.
-// An after photo is not checked here: one stored earlier also counts, which only the server knows.
-const NEEDS_FIELD = { note: 'note', original: 'original', opd: 'opd' };
-const NEEDS_MESSAGE = { note: 'action.needsNote', original: 'action.needsOriginal', opd: 'action.needsOpd' };
+// What each need asks of the form, checked here before sending so a missing note is said at once, in place. An after
+// photo stored with an earlier step counts too (the complaint's photos say so).
+const NEEDS_FIELD = { note: 'note', original: 'original', opd: 'opd', after_photo: 'after' };
+const NEEDS_MESSAGE = {
+  note: 'action.needsNote', original: 'action.needsOriginal', opd: 'action.needsOpd', after_photo: 'action.needsAfterPhoto',
+};
 
 export class StatusActions {
   /**
    * options: internal (show the internal-note field), photos (always offer before/after photos; otherwise only when
-   * a move needs an after photo), opds ([{code, name}] for re-routing), position() → {lat, lon} of the device or null,
+   * a move needs an after photo), opds ([{code, name}] for re-routing), position() → (a promise of) {lat, lon} of the
+   * device or null,
    * onDone(result) after a move, onStale() when the page must reload the complaint (it calls show() again).
    */
   constructor(container, ticket, { internal = false, photos = false, opds = [], position = () => null, onDone, onStale }) {
@@ -130,8 +133,10 @@ export class StatusActions {
     const move = this._detail?.allowed.find((candidate) => candidate.status === to);
     if (!move || this._sending) return;
     this._clearError();
+    const storedAfter = (this._detail.photos ?? []).some((photo) => photo.kind === 'after');
     for (const need of move.needs) {
       const field = this._fields[NEEDS_FIELD[need]];
+      if (need === 'after_photo' && storedAfter) continue;
       if (field && !field.value.trim()) {
         this._showError({ localized: true, key: NEEDS_MESSAGE[need], code: `needs_${need}` }, field);
         return;
@@ -149,13 +154,12 @@ export class StatusActions {
       if (this._rows[kind].hidden) continue;
       for (const file of this._fields[kind].files) form.append(kind, file, file.name);
     }
-    const position = this._options.position();
+    this._setSending(true);
+    const position = await this._options.position();
     if (position) {
       form.set('lat', position.lat.toFixed(6));
       form.set('lon', position.lon.toFixed(6));
     }
-
-    this._setSending(true);
     let result;
     try {
       result = await postForm(`/api/staff/complaints/${encodeURIComponent(this._ticket)}/status`, form);
