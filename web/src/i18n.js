@@ -140,7 +140,7 @@ const STRINGS = {
     'staff.signOut': 'Keluar',
     'role.admin': 'Admin',
     'role.opd_staff': 'Staf OPD',
-    'role.crew': 'Petugas lapangan',
+    'role.crew': 'Tim lapangan',
     'role.planner': 'Perencana',
     'signin.title': 'Masuk petugas',
     'signin.hint': 'Halaman ini untuk petugas Pemkot. Warga tidak perlu masuk untuk melapor.',

@@ -170,7 +170,7 @@ function photoList(photos, ticket) {
 }
 
 function timelineStep(step, ticket) {
-  const actor = [step.actorName, step.actorRole ? t(`role.${step.actorRole}`) : null].filter(Boolean).join(', ');
+  const actor = [step.actorName, step.actorRole ? t(`actor.${step.actorRole}`) : null].filter(Boolean).join(', ');
   return h('li', { class: 'timeline-step', 'data-status': step.to, 'data-review': String(Boolean(step.needsReview)) },
     h('span', { class: 'status-badge', 'data-status': step.to }, statusLabel(step.to)),
     h('time', { datetime: step.at }, formatDateTime(step.at)),

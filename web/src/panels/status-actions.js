@@ -20,10 +20,9 @@ const NEEDS_MESSAGE = {
 
 export class StatusActions {
   /**
-   * options: internal (show the internal-note field), photos (always offer before/after photos; otherwise only when
-   * a move needs an after photo), opds ([{code, name}] for re-routing), position() → (a promise of) {lat, lon} of the
-   * device or null,
-   * onDone(result) after a move, onStale() when the page must reload the complaint (it calls show() again).
+   * options: internal (show the internal-note field); photos (always offer before/after photos, else only when a move
+   * needs an after photo); opds ([{code, name}] to re-route to); position() → (a promise of) the device's {lat, lon}
+   * or null; onDone(result) after a move; onStale() when the page must load the complaint again (and call show()).
    */
   constructor(container, ticket, { internal = false, photos = false, opds = [], position = () => null, onDone, onStale }) {
     this._container = container;
@@ -54,9 +53,9 @@ export class StatusActions {
       after: field('after', 'action.after', this._fields.after),
     };
     this._rows.internalNote.hidden = !this._options.internal;
-    this._moves = h('div', { class: 'button-row action-moves', role: 'group' });
+    this._moves = h('div', { class: 'button-row action-moves', role: 'group', 'aria-labelledby': id('title') });
     this._error = h('div', { class: 'error action-error', role: 'alert', hidden: true });
-    this._title = h('h3', { class: 'action-title', 'data-i18n': 'action.moves' }, t('action.moves'));
+    this._title = h('h3', { id: id('title'), class: 'action-title', 'data-i18n': 'action.moves' }, t('action.moves'));
     this._container.replaceChildren(this._title, ...Object.values(this._rows), this._error, this._moves);
     this._container.classList.add('status-actions');
     this._unsubscribe = [
@@ -71,6 +70,8 @@ export class StatusActions {
 
   remove() {
     for (const unsubscribe of this._unsubscribe) unsubscribe();
+    this._container.classList.remove('status-actions');
+    delete this._container.dataset.version;
     this._container.replaceChildren();
   }
 
@@ -85,6 +86,7 @@ export class StatusActions {
     this._rows.before.hidden = !photos;
     this._rows.after.hidden = !photos;
     this._rows.note.hidden = !detail.allowed.length;
+    this._fillOpds();
     this._renderMoves();
   }
 
@@ -105,11 +107,13 @@ export class StatusActions {
     if (this._shownProblem) showProblem(this._error, this._shownProblem);
   }
 
+  // Every OPD but the one holding the complaint: re-routing is to somebody else.
   _fillOpds() {
     const chosen = this._fields.opd.value;
+    const others = this._options.opds.filter((opd) => opd.code !== this._detail?.opd);
     this._fields.opd.replaceChildren(h('option', { value: '' }, t('action.chooseOpd')),
-      ...this._options.opds.map((opd) => h('option', { value: opd.code }, opd.name ? `${opd.name} (${opd.code})` : opd.code)));
-    this._fields.opd.value = chosen;
+      ...others.map((opd) => h('option', { value: opd.code }, opd.name ? `${opd.name} (${opd.code})` : opd.code)));
+    this._fields.opd.value = others.some((opd) => opd.code === chosen) ? chosen : '';
   }
 
   _showError(problem, field) {
