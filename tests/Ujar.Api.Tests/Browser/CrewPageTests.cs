@@ -120,6 +120,22 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
     }
 
     [Fact]
+    public async Task A_task_filed_near_the_crew_while_the_page_is_open_joins_the_list_without_reload()
+    {
+        var crew = await city.CreateStaffAsync("crew", "dlh");
+        var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, At(0.0550, 100.0450));
+        await SignInAsync(phone, crew);
+        await phone.GotoAsync("/petugas");
+        await Expect(phone.Locator("body")).ToHaveAttributeAsync("data-tasks-ready", "true");
+        await WaitForLiveAsync(phone);
+
+        var ticket = Ticket(await city.FileAsync(0.0551, 100.0451, "sampah", "Sampah baru dibuang di trotoar"));
+
+        await Expect(phone.Locator($".task[data-ticket='{ticket}']")).ToHaveAttributeAsync("data-rank", "1", new() { Timeout = 5000 });
+        Assert.Equal(1, await NavigationsAsync(phone));
+    }
+
+    [Fact]
     public async Task A_crew_of_another_OPD_does_not_see_the_task()
     {
         var rubbish = Ticket(await city.FileAsync(0.0251, 100.0601, "sampah", "Sampah di depan pasar"));

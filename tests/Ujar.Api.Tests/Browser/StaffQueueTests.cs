@@ -38,7 +38,7 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
     [Fact]
     public async Task A_complaint_filed_while_the_queue_is_open_appears_without_reload_and_another_OPDs_does_not()
     {
-        var page = await OpenQueueAsync("dlh");
+        var page = await OpenQueueAsync("dlh", Chromium.Phone);
 
         var ours = Ticket(await city.FileAsync(0.0655, 100.0545, "sampah", "Sampah dibuang di lahan kosong"));
         var theirs = Ticket(await city.FileAsync(0.0656, 100.0546, "jalan_rusak", "Aspal mengelupas"));
@@ -51,6 +51,29 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         await Expect(page.Locator($".queue-item[data-ticket='{theirs}']")).ToHaveCountAsync(0);
         Assert.Equal(1, await NavigationsAsync(page));
         await Expect(page.Locator("#queue-opd-filter")).ToBeHiddenAsync(); // staff work their own OPD only
+        await MapPage.AssertNoHorizontalScrollAsync(page);
+        await MapPage.ScreenshotAsync(page, "staff-queue-phone");
+    }
+
+    [Fact]
+    public async Task Marking_a_duplicate_names_the_original_and_moves_its_supporters_there()
+    {
+        var original = Ticket(await city.FileAsync(0.0500, 100.0360, "sampah", "Tumpukan sampah di ujung gang"));
+        var repeat = Ticket(await city.FileAsync(0.0501, 100.0361, "sampah", "Sampah menumpuk di gang yang sama"));
+        var page = await OpenQueueAsync("dlh");
+        await page.Locator($".queue-row[data-ticket='{repeat}']").ClickAsync();
+        var detail = page.Locator("#queue-detail");
+
+        await detail.Locator("[data-to=duplicate]").ClickAsync();
+        await Expect(detail.Locator(".action-error")).ToHaveAttributeAsync("data-code", "needs_original");
+        await detail.Locator("[data-action=original]").FillAsync(original.ToLowerInvariant());
+        await detail.Locator("[data-to=duplicate]").ClickAsync();
+
+        await Expect(detail.Locator(".action-result")).ToContainTextAsync($"{repeat}: Duplikat");
+        await Expect(page.Locator($".queue-item[data-ticket='{repeat}']")).ToHaveCountAsync(0);
+        await using var db = city.NewDb();
+        var (kept, marked) = (await db.Complaints.SingleAsync(c => c.Ticket == original), await db.Complaints.SingleAsync(c => c.Ticket == repeat));
+        Assert.Equal(kept.Id, marked.DuplicateOfId);
     }
 
     [Fact]
