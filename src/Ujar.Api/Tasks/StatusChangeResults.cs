@@ -23,7 +23,7 @@ public static class StatusChangeResults
             changed.Steps.Select(s => new StepView(s.From is { } from ? ComplaintStatuses.ToApi(from) : null, ComplaintStatuses.ToApi(s.To),
                 Wib.ToWib(s.At))).ToList())),
         ComplaintStatusChanges.NotFound => TaskProblems.TicketNotFound(ticket),
-        ComplaintStatusChanges.Forbidden => TaskProblems.Forbidden(),
+        ComplaintStatusChanges.Forbidden => actor == Actors.Reporter ? TaskProblems.WrongReporterToken() : TaskProblems.Forbidden(),
         ComplaintStatusChanges.AlreadyInStatus already => Problems.Result(Problems.Create(409, "already_in_status",
             new Bilingual("Status sudah seperti itu", "Already in that status"),
             new Bilingual($"Laporan ini sudah berstatus {Lifecycle.Label[already.Status].Id}.",
@@ -77,6 +77,12 @@ public static class TaskProblems
             new Bilingual("Tidak berwenang", "Forbidden"),
             new Bilingual("Laporan ini milik OPD lain, atau perubahan ini bukan untuk peran Anda.",
                 "This complaint belongs to another OPD, or this change is not for your role.")));
+
+    public static IResult WrongReporterToken() =>
+        Problems.Result(Problems.Create(403, "forbidden",
+            new Bilingual("Token pelapor tidak cocok", "Reporter token does not match"),
+            new Bilingual($"Hanya pelapor, dengan token yang diberikan saat melapor (header {ReporterToken.Header}), yang dapat menjawab.",
+                $"Only the reporter, with the token given at filing (header {ReporterToken.Header}), can answer.")));
 
     /// <summary>Staff and crews work their own OPD only: asking for another one is refused, not silently narrowed.</summary>
     public static IResult? OpdOutOfScope(StaffScope scope, string? opd) =>

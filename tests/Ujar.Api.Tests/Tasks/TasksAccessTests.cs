@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Ujar.Api.Accounts;
 using Ujar.Api.Complaints;
 using Ujar.Api.Tests.Infrastructure;
@@ -63,6 +64,19 @@ public sealed class TasksAccessTests(TasksCityApp city) : IClassFixture<TasksCit
         var changed = endpoint == "status change" && expected == 200;
         var wanted = endpoint.StartsWith("answer") ? ComplaintStatus.Resolved : changed ? ComplaintStatus.Verified : ComplaintStatus.Received;
         Assert.Equal(wanted, stored.Status);
+    }
+
+    [Fact]
+    public async Task The_staff_pages_cookie_sign_in_works_the_queue_as_a_bearer_token_does()
+    {
+        var email = await city.App.CreateAccountAsync(Roles.OpdStaff, Own);
+        using var browser = city.App.CreateClient();   // keeps cookies, as a browser would
+        var login = await browser.PostAsJsonAsync("/api/auth/login?cookie=true", new { email, password = TestAccounts.Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var (ticket, _) = await city.FileAsync(0.0651, 100.0551, "jalan_rusak", "Lewat cookie");
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/staff/complaints")).StatusCode);
+        await (await browser.ChangeAsync(ticket, new { to = "verified" })).OkJsonAsync();
     }
 
     [Fact]
