@@ -30,7 +30,21 @@ public sealed record PublicComplaint(
 
 public sealed record PhotoView(Guid Id, string Kind, string Url, string ThumbUrl, int Width, int Height);
 
-public sealed record TimelineStep(string? From, string To, string? Note, DateTimeOffset At);
+/// <summary>
+/// One step as the public sees it: who made it by role only (<c>reporter</c> for the filing and the reporter's answer,
+/// <c>opd_staff</c>, <c>crew</c>, <c>admin</c>, <c>system</c>; null for steps from before roles were recorded), and the
+/// staff member's name only where the city chose to show it (<see cref="TrackingOptions.ShowStaffNames"/>). Internal
+/// notes, contacts and the distance checks of staff steps have no field here, so they cannot leak.
+/// </summary>
+public sealed record TimelineStep(string? From, string To, string? Note, DateTimeOffset At, string? ActorRole = null, string? ActorName = null);
+
+/// <summary><c>Ujar:Tracking</c>: what the public tracking page shows.</summary>
+public sealed class TrackingOptions
+{
+    /// <summary>Names of the staff who made each step. Off by default: a crew member's name on a public page invites
+    /// calls to their private phone; a city may turn it on for accountability.</summary>
+    public bool ShowStaffNames { get; set; }
+}
 
 /// <summary>The tracking page's view: the public complaint with its photos, status timeline and next deadline (null when nothing more is owed).</summary>
 public sealed record PublicComplaintDetail(PublicComplaint Complaint, IReadOnlyList<PhotoView> Photos, IReadOnlyList<TimelineStep> Timeline,
@@ -38,6 +52,9 @@ public sealed record PublicComplaintDetail(PublicComplaint Complaint, IReadOnlyL
 
 public static class PublicComplaintQueries
 {
+    /// <summary>The role <see cref="ChangeActor.Reporter"/> records, and the filing's: the citizen made both.</summary>
+    private const string ReporterRole = "reporter";
+
     /// <summary>Projects to the public view; area and agency names come from the generation the complaint was routed with.</summary>
     public static IQueryable<PublicRow> SelectPublic(this IQueryable<Complaint> complaints, UjarDb db) =>
         complaints.Select(c => new PublicRow(
@@ -56,17 +73,22 @@ public static class PublicComplaintQueries
     public static Task<PublicRow?> FindPublicAsync(this UjarDb db, string ticket, CancellationToken ct) =>
         db.Complaints.AsNoTracking().Where(c => c.Ticket == ticket).SelectPublic(db).FirstOrDefaultAsync(ct);
 
+    /// <summary>The tracking page's view; <paramref name="showStaffNames"/> is <see cref="TrackingOptions.ShowStaffNames"/>.</summary>
     public static async Task<PublicComplaintDetail?> FindDetailAsync(this UjarDb db, string ticket, WorkingCalendar calendar,
-        DateTime nowUtc, CancellationToken ct)
+        DateTime nowUtc, CancellationToken ct, bool showStaffNames = false)
     {
         if (await db.FindPublicAsync(ticket, ct) is not { } row) return null;
         var photos = await db.Photos.AsNoTracking().Where(p => p.ComplaintId == row.Id).OrderBy(p => p.CreatedAt).ToListAsync(ct);
         var steps = await db.StatusChanges.AsNoTracking().Where(s => s.ComplaintId == row.Id).OrderBy(s => s.At).ThenBy(s => s.Id)
             .ToListAsync(ct);
         // The filing itself is the first step of every timeline.
-        var timeline = new List<TimelineStep> { new(null, ComplaintStatuses.ToApi(ComplaintStatus.Received), null, Wib.ToWib(row.CreatedAt)) };
+        var timeline = new List<TimelineStep>
+        {
+            new(null, ComplaintStatuses.ToApi(ComplaintStatus.Received), null, Wib.ToWib(row.CreatedAt), ReporterRole),
+        };
         timeline.AddRange(steps.Select(s => new TimelineStep(s.From is { } from ? ComplaintStatuses.ToApi(from) : null,
-            ComplaintStatuses.ToApi(s.To), s.Note, Wib.ToWib(s.At))));
+            ComplaintStatuses.ToApi(s.To), s.Note, Wib.ToWib(s.At), s.ActorRole,
+            showStaffNames ? s.ActorName : null)));
         var sla = await db.Categories.AsNoTracking().SingleAsync(c => c.Code == row.Category, ct);
         var deadline = ComplaintDeadlines.Next(row.Status, row.CreatedAt, sla, calendar);
         return new PublicComplaintDetail(row.ToPublic(),

@@ -45,6 +45,11 @@ public static class ComplaintDeadlines
             ? new Deadline(rule.Kind, calendar.AddWorkingDays(createdUtc, rule.Days(sla)))
             : null;
 
+    /// <summary>The statuses that owe something, each with the kind of deadline it owes: what <see cref="SlaWatcher"/>
+    /// asks the database about.</summary>
+    public static IReadOnlyDictionary<ComplaintStatus, DeadlineKind> KindOwed { get; } =
+        Rules.ToDictionary(r => r.Key, r => r.Value.Kind);
+
     public static DeadlineView ToView(this Deadline deadline, DateTime nowUtc) =>
         new(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(deadline.Kind.ToString()), Wib.ToWib(deadline.DueUtc),
             deadline.IsOverdue(nowUtc));

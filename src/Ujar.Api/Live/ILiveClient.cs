@@ -11,15 +11,16 @@ public interface ILiveClient
     Task Event(LiveEventDto liveEvent);
 }
 
-/// <summary>One live event as clients see it, over SignalR and from <c>GET /api/events</c> alike.</summary>
+/// <summary>One live event as clients see it, over SignalR and from <c>GET /api/events</c> alike. <see cref="Opd"/> is the
+/// OPD holding the complaint at that moment (a re-routed complaint's second event names the new one).</summary>
 public sealed record LiveEventDto(long Seq, string Type, string Ticket, string Category, string Status, int SupportCount,
-    double Lat, double Lon, string Kecamatan, DateTimeOffset At)
+    double Lat, double Lon, string Kecamatan, string Opd, DateTimeOffset At)
 {
     public static LiveEventDto From(LiveEventRecord record) => new(record.Seq,
         System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(record.Type.ToString()),
         record.Ticket, record.Category, record.Status, record.SupportCount, record.Lat, record.Lon, record.KecamatanCode,
-        Wib.ToWib(record.At));
+        record.OpdCode, Wib.ToWib(record.At));
 }
 
-/// <summary>The answer to <c>WatchArea</c>/<c>WatchTicket</c>: every event with a higher sequence reaches the caller.</summary>
+/// <summary>The answer to <c>WatchArea</c>/<c>WatchTicket</c>/<c>WatchQueue</c>: every event with a higher sequence reaches the caller.</summary>
 public sealed record WatchResult(long LastSeq);

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Ujar.Api.Accounts;
 using Ujar.Api.Data;
 
 namespace Ujar.Api.Live;
@@ -10,6 +12,9 @@ namespace Ujar.Api.Live;
 /// <list type="bullet">
 /// <item><c>WatchArea(minLon, minLat, maxLon, maxLat)</c>: the map's view; replaces the previous view.</item>
 /// <item><c>WatchTicket(ticket)</c> / <c>UnwatchTicket(ticket)</c>: one complaint's tracking page.</item>
+/// <item><c>WatchQueue()</c>: a signed-in worker's queue: OPD staff and crews get every event of the complaints their OPD
+/// holds, escalations included; admins those of every OPD. The identity is the staff cookie (browser, same origin) or
+/// <c>?access_token=</c> (a bearer token), read once when the connection opens.</item>
 /// </list>
 /// Both watch methods return <c>{lastSeq}</c> only after the group joins are done. With a Redis backplane a join is
 /// complete only when the server has subscribed the group's channel, so an event sent before that would be lost:
@@ -40,6 +45,20 @@ public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory) : Hub<ILiveClie
     public async Task<WatchResult> WatchTicket(string ticket)
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Ticket(CheckTicket(ticket)));
+        return await LastSeqAsync();
+    }
+
+    public async Task<WatchResult> WatchQueue()
+    {
+        var staff = StaffScope.Of(Context.User ?? new ClaimsPrincipal());
+        var group = staff switch
+        {
+            { IsAdmin: true } => LiveGroups.Admins,
+            { OpdCode: { } opd } when Roles.BelongsToOpd(staff.Role) => LiveGroups.Opd(opd),
+            _ => throw new HubException("Antrean hanya untuk petugas OPD, tim lapangan dan admin yang sudah masuk / "
+                + "The queue is for signed-in OPD staff, field crews and admins only"),
+        };
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
         return await LastSeqAsync();
     }
 

@@ -41,6 +41,19 @@ public static class UjarSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ComplaintWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ComplaintWriter>());
+        // What the public tracking page shows of the people who handled a complaint.
+        services.AddOptions<TrackingOptions>().BindConfiguration("Ujar:Tracking");
+        return services;
+    }
+
+    /// <summary>The deadline watcher (<c>Ujar:Sla:IntervalSeconds</c>): closes unanswered resolved complaints, escalates overdue ones.</summary>
+    public static IServiceCollection AddSlaWatcher(this IServiceCollection services)
+    {
+        services.AddOptions<SlaOptions>().BindConfiguration("Ujar:Sla")
+            .Validate(o => o.IntervalSeconds >= 1, "Ujar:Sla:IntervalSeconds must be at least 1")
+            .ValidateOnStart();
+        services.AddSingleton<SlaWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlaWatcher>());
         return services;
     }
 

@@ -22,22 +22,31 @@ public sealed class LiveTestClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    private LiveTestClient(UjarApp app)
+    private LiveTestClient(UjarApp app, string? accessToken)
     {
         Connection = new HubConnectionBuilder()
             .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/live"), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
-                o.WebSocketFactory = async (context, ct) => await app.Server.CreateWebSocketClient().ConnectAsync(context.Uri, ct);
+                if (accessToken is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+                o.WebSocketFactory = async (context, ct) =>
+                {
+                    // As a browser does: a WebSocket carries no Authorization header, so the token rides in the query.
+                    var uri = context.Options.AccessTokenProvider is { } provider && await provider() is { } token
+                        ? new Uri($"{context.Uri}{(context.Uri.Query.Length > 0 ? "&" : "?")}access_token={Uri.EscapeDataString(token)}")
+                        : context.Uri;
+                    return await app.Server.CreateWebSocketClient().ConnectAsync(uri, ct);
+                };
             })
             .Build();
         Connection.On<LiveEventDto>("event", e => _received.Writer.TryWrite(e));
     }
 
-    public static async Task<LiveTestClient> ConnectAsync(UjarApp app)
+    /// <summary>Connects anonymously, or as the staff account whose bearer token is <paramref name="accessToken"/>.</summary>
+    public static async Task<LiveTestClient> ConnectAsync(UjarApp app, string? accessToken = null)
     {
-        var client = new LiveTestClient(app);
+        var client = new LiveTestClient(app, accessToken);
         await client.Connection.StartAsync();
         return client;
     }
@@ -46,6 +55,17 @@ public sealed class LiveTestClient : IAsyncDisposable
         Connection.InvokeAsync<WatchResult>("WatchArea", minLon, minLat, maxLon, maxLat);
 
     public Task<WatchResult> WatchTicketAsync(string ticket) => Connection.InvokeAsync<WatchResult>("WatchTicket", ticket);
+
+    public Task<WatchResult> WatchQueueAsync() => Connection.InvokeAsync<WatchResult>("WatchQueue");
+
+    /// <summary>Every event received up to and including the first that matches <paramref name="last"/>; fails the test
+    /// if none comes. Events arrive in sequence order, so whatever was sent before that one is in the list.</summary>
+    public async Task<List<LiveEventDto>> ReceiveUntilAsync(Func<LiveEventDto, bool> last)
+    {
+        var received = new List<LiveEventDto>();
+        while (received.Count == 0 || !last(received[^1])) received.Add(await NextAsync());
+        return received;
+    }
 
     /// <summary>The next event received with a sequence above <paramref name="after"/>; fails the test if none comes.
     /// An event committed before a watch began may still be on its way when the watch completes: pass the watch's

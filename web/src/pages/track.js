@@ -1,9 +1,10 @@
 // Page `/lacak/{ticket}`: where a complaint stands. It watches its ticket on the live hub, so a status change or a
 // new supporter shows without reloading. The browser that filed the complaint holds its reporter token and may add
-// photos here.
+// photos here, and answer "sudah / belum selesai" once the OPD marks the work done (10 working days, then Ujar
+// closes it by itself).
 
 import L from 'leaflet';
-import { ApiError, getJson, postForm, showProblem } from '../api.js';
+import { ApiError, getJson, localProblem, postForm, postJson, showProblem } from '../api.js';
 import { categoryByCode, categoryIcon, loadCategories } from '../categories.js';
 import { fromTemplate, h, listen, svg } from '../dom.js';
 import { categoryName, formatDateTime, onLangChange, statusLabel, t, translate } from '../i18n.js';
@@ -27,6 +28,8 @@ export class TrackPage {
     this._root.replaceChildren(fromTemplate('page-track'));
     translate(this._root);
     this._el('track-ticket').textContent = this._ticket;
+    this._answerBox = this._buildAnswerBox();
+    this._root.querySelector('.track-status-line').after(this._answerBox);
     document.title = `${this._ticket} · Ujar`;
     // Both only dress the facts (category names, a map): the page stands without them.
     this._config = getJson('/api/config').catch(() => null);
@@ -36,6 +39,12 @@ export class TrackPage {
       this._live.onResync(() => this._load()),
       onLangChange(() => this._render()),
       listen(this._el('track-add-photos'), 'change', () => this._addPhotos()),
+      listen(this._el('answer-yes'), 'click', () => this._answer(true)),
+      listen(this._el('answer-no'), 'click', () => this._askWhatIsLeft()),
+      listen(this._el('answer-form'), 'submit', (event) => {
+        event.preventDefault();
+        this._answer(false);
+      }),
     ];
     this._live.watchTicket(this._ticket);
     await this._load();
@@ -102,12 +111,63 @@ export class TrackPage {
         h('img', { src: photo.thumbUrl, alt: t('track.photoAlt', { ticket: complaint.ticket }), width: photo.width, height: photo.height, loading: 'lazy' })))
       : [h('p', { class: 'hint' }, t('track.noPhotos'))]));
     this._el('track-add-photos-box').hidden = !reporterToken(complaint.ticket);
+    // Only while the answer is owed, and only in the browser that filed it: the server checks the token anyway.
+    this._answerBox.hidden = !(complaint.status === 'resolved' && reporterToken(complaint.ticket));
 
     this._el('timeline').replaceChildren(...timeline.map((step) =>
       h('li', { class: 'timeline-step', 'data-status': step.to },
         h('span', { class: 'status-badge', 'data-status': step.to }, statusLabel(step.to)),
         h('time', { datetime: step.at }, formatDateTime(step.at)),
+        step.actorRole ? h('span', { class: 'timeline-actor', 'data-role': step.actorRole }, t('track.by', { who: actorLabel(step) })) : null,
         step.note ? h('p', { class: 'timeline-note' }, step.note) : null)));
+  }
+
+  _buildAnswerBox() {
+    const box = h('section', { id: 'answer-box', class: 'answer-box', hidden: true },
+      h('p', { 'data-i18n': 'answer.question' }),
+      h('div', { class: 'answer-buttons' },
+        h('button', { type: 'button', id: 'answer-yes', class: 'btn-primary', 'data-i18n': 'answer.yes' }),
+        h('button', { type: 'button', id: 'answer-no', class: 'btn-secondary', 'data-i18n': 'answer.no' })),
+      h('form', { id: 'answer-form', hidden: true },
+        h('label', { for: 'answer-note', 'data-i18n': 'answer.noteLabel' }),
+        h('textarea', { id: 'answer-note', rows: 3, maxlength: 2000 }),
+        h('button', { type: 'submit', id: 'answer-send', class: 'btn-primary', 'data-i18n': 'answer.send' })),
+      h('p', { id: 'answer-status', class: 'hint', role: 'status', 'data-i18n': 'answer.sending', hidden: true }),
+      h('p', { id: 'answer-error', class: 'error', role: 'alert', hidden: true }));
+    translate(box);
+    return box;
+  }
+
+  _askWhatIsLeft() {
+    this._el('answer-form').hidden = false;
+    this._el('answer-note').focus();
+  }
+
+  async _answer(resolved) {
+    const error = this._el('answer-error');
+    const note = this._el('answer-note').value.trim();
+    if (!resolved && !note) {
+      showProblem(error, localProblem('answer.noteRequired'));
+      return;
+    }
+    const buttons = this._answerBox.querySelectorAll('button');
+    error.hidden = true;
+    this._el('answer-status').hidden = false;
+    for (const button of buttons) button.disabled = true;
+    try {
+      await postJson(`/api/complaints/${encodeURIComponent(this._ticket)}/answer`, resolved ? { resolved } : { resolved, note },
+        { headers: { 'X-Reporter-Token': reporterToken(this._ticket) } });
+      this._el('answer-form').hidden = true;
+      this._el('answer-note').value = '';
+    } catch (failure) {
+      if (!(failure instanceof ApiError)) throw failure;
+      showProblem(error, failure.problem);
+    } finally {
+      this._el('answer-status').hidden = true;
+      for (const button of buttons) button.disabled = false;
+    }
+    // The live event brings the same news; loading now shows it even with the hub away.
+    await this._load();
   }
 
   async _showMap() {
@@ -145,4 +205,10 @@ export class TrackPage {
     }
     await this._load();
   }
+}
+
+/** "petugas OPD", or "Budi (petugas OPD)" where the city shows staff names. */
+function actorLabel(step) {
+  const role = t(`actor.${step.actorRole}`);
+  return step.actorName ? `${step.actorName} (${role})` : role;
 }
