@@ -1,4 +1,5 @@
 using Ujar.Api.Accounts;
+using Ujar.Api.Admin;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
@@ -9,6 +10,7 @@ using Ujar.Api.Supports;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
+using Ujar.Api.Tasks;
 
 // One executable: `serve` (default), `migrate`, `import-boundaries`, `seed-demo`. See README.
 var command = UjarCommand.Parse(args);
@@ -33,9 +35,11 @@ app.UseStaffAccounts();
 
 app.MapHealth();
 app.MapAuth();            // POST /api/auth/login (bearer or cookie), /logout, /me
+app.MapAdmin();           // Diskominfo: accounts, categories + SLA days, OPDs, holidays (admins only)
 app.MapRouting();
 app.MapComplaints();
 app.MapPhotos();          // photos added later by the reporter; /media/photos/…
+app.MapTasks();           // OPD staff and crews: work queue, audit trail, status changes, nearby tasks
 app.MapSupports();        // "Dukung" and the nearby list offered before filing a duplicate
 app.MapLive();            // /hubs/live and GET /api/events
 app.MapHotspots();        // planners' layers: hex bins + Gi*, trend, density clusters, kelurahan

@@ -5,6 +5,10 @@
 // On every (re)connect and area change: first subscribe (WatchArea / WatchTicket), then catch up from the last seq.
 // Subscribing first means nothing falls between the catch-up and the live stream; events that arrive during the
 // catch-up wait in a buffer, and seq order drops the ones seen twice.
+//
+// Staff pages watch their queue instead (WatchQueue: the events of the user's OPD, or of all OPDs for an admin,
+// escalations included). The sign-in cookie goes with the connection (same origin). /api/events has no per-OPD
+// catch-up and never returns escalations, so a queue that missed events reloads from the API (onResync) instead.
 
 import { HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import { getJson, query } from './api.js';
@@ -28,6 +32,7 @@ export class LiveConnection {
     this._resyncListeners = new Set();
     this._tickets = new Set();
     this._area = null;
+    this._watchingQueue = false;
     this._lastSeq = null;
     this._buffer = null;
     this._queue = Promise.resolve();
@@ -95,6 +100,17 @@ export class LiveConnection {
     if (this._isConnected()) this._enqueueSync({ area: null, tickets: [ticket] }).catch(() => {});
   }
 
+  /** Watches the signed-in staff member's queue (their OPD's events; every OPD's for an admin). */
+  watchQueue() {
+    this._watchingQueue = true;
+    if (this._isConnected()) this._enqueueSync({ area: null, tickets: [], queue: true }).catch(() => {});
+  }
+
+  /** Stops watching the queue on the next reconnect (the hub has no way to leave it sooner; events then go unheard). */
+  unwatchQueue() {
+    this._watchingQueue = false;
+  }
+
   unwatchTicket(ticket) {
     this._tickets.delete(ticket);
     if (this._isConnected()) this._connection.invoke('UnwatchTicket', ticket).catch(() => {});
@@ -130,7 +146,7 @@ export class LiveConnection {
   // "Connected" only once the subscriptions are in place: from then on no event for this view is missed.
   async _subscribeAll() {
     try {
-      await this._enqueueSync({ area: this._area, tickets: [...this._tickets] });
+      await this._enqueueSync({ area: this._area, tickets: [...this._tickets], queue: this._watchingQueue });
       if (this._isConnected()) this._setState('connected');
     } catch {
       // The connection dropped while subscribing; onreconnecting / onclose take it from here.
@@ -144,12 +160,13 @@ export class LiveConnection {
     return run;
   }
 
-  async _sync({ area, tickets }) {
+  async _sync({ area, tickets, queue = false }) {
     this._buffer = [];
     try {
       const watches = [];
       if (area) watches.push(this._connection.invoke('WatchArea', ...area));
       for (const ticket of tickets) watches.push(this._connection.invoke('WatchTicket', ticket));
+      if (queue) watches.push(this._connection.invoke('WatchQueue'));
       const answers = await Promise.all(watches);
       const serverLastSeq = Math.max(0, ...answers.map((answer) => answer?.lastSeq ?? 0));
       if (this._lastSeq === null) {
@@ -157,6 +174,9 @@ export class LiveConnection {
         this._lastSeq = serverLastSeq;
       } else if (serverLastSeq < this._lastSeq) {
         // The server's log is behind what we saw (restored from a backup): start again from its numbering.
+        this._lastSeq = serverLastSeq;
+        this._resync();
+      } else if (serverLastSeq > this._lastSeq && queue) {
         this._lastSeq = serverLastSeq;
         this._resync();
       } else if (serverLastSeq > this._lastSeq) {

@@ -2,6 +2,9 @@
 //   /                 → pages/map.js
 //   /lacak/{ticket}   → pages/track.js
 //   /perencana        → pages/planner.js
+//   /masuk            → pages/signin.js (staff sign-in)
+//   /petugas          → pages/crew.js (field crew, signed in)
+//   /opd              → pages/queue.js (OPD staff queue, signed in)
 
 import 'leaflet/dist/leaflet.css';
 import './styles.css';
@@ -9,8 +12,11 @@ import { describeProblem } from './api.js';
 import { h } from './dom.js';
 import { bindLangToggle, translate } from './i18n.js';
 import { LiveConnection } from './live.js';
+import { mountCrewPage } from './pages/crew.js';
 import { mountMapPage } from './pages/map.js';
 import { mountPlannerPage } from './pages/planner.js';
+import { mountQueuePage } from './pages/queue.js';
+import { mountSignInPage } from './pages/signin.js';
 import { TrackPage } from './pages/track.js';
 
 const root = document.getElementById('app');
@@ -20,10 +26,13 @@ const live = new LiveConnection(document.getElementById('live-status'));
 
 const tracked = location.pathname.match(/^\/lacak\/([^/]+)\/?$/);
 const planner = /^\/perencana\/?$/.test(location.pathname);
+const staffPages = { '/masuk': mountSignInPage, '/petugas': mountCrewPage, '/opd': mountQueuePage };
+const staffPage = staffPages[location.pathname.replace(/\/$/, '')];
 let unmount = null;
 
 async function mountPage() {
   if (planner) return mountPlannerPage(root, live);
+  if (staffPage) return staffPage(root, live);
   if (!tracked) return mountMapPage(root, live);
   const page = new TrackPage(root, decodeURIComponent(tracked[1]), live);
   await page.add();

@@ -64,8 +64,23 @@ public static class AccountsSetup
     public static WebApplication UseStaffAccounts(this WebApplication app)
     {
         app.UseAuthentication();
+        app.Use(RefuseRevokedSignInsAsync);
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>
+    /// Identity checks a cookie's security stamp only every 30 minutes and a bearer token's never: a token stays valid
+    /// for its whole 12 hours. An admin who disables an account, changes its role or OPD, or sets its password updates
+    /// the stamp, so checking it here (one primary-key read per signed-in request) makes such a change bite at the next
+    /// request, whichever way the person signed in. A hub connection already open keeps its sign-in until it closes.
+    /// </summary>
+    private static async Task RefuseRevokedSignInsAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated == true
+            && await context.RequestServices.GetRequiredService<SignInManager<StaffUser>>().ValidateSecurityStampAsync(context.User) is null)
+            context.User = new ClaimsPrincipal(new ClaimsIdentity());
+        await next(context);
     }
 
     private static Task Status(HttpResponse response, int status)

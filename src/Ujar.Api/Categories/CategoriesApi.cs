@@ -12,6 +12,7 @@ public static class CategoriesApi
     {
         app.MapGet("/api/categories", async (UjarDb db, CancellationToken ct) =>
                 TypedResults.Ok(await db.Categories.AsNoTracking()
+                    .Where(c => c.Active)   // what citizens may file in; a retired category's complaints keep their code
                     .OrderBy(c => c.SortOrder).ThenBy(c => c.Code)
                     .Select(c => new CategoryView(c.Code, c.NameId, c.NameEn, c.Icon,
                         new CodeName(c.OpdCode, db.Opds.Where(o => o.Code == c.OpdCode).Select(o => o.Name).FirstOrDefault())))

@@ -6,6 +6,8 @@ public sealed class Opd
     public required string Code { get; set; }
     public required string Name { get; set; }
     public required string NameEn { get; set; }
+    /// <summary>When an admin last changed this row through the API (UTC); from then on <c>migrate</c> leaves it alone.</summary>
+    public DateTime? AdminEditedAt { get; set; }
 }
 
 /// <summary>What a complaint is about; the category decides the responsible OPD.</summary>
@@ -21,4 +23,8 @@ public sealed class Category
     public int VerifyDays { get; set; }
     public int ResponseDays { get; set; }
     public int ResolveDays { get; set; }
+    /// <summary>Offered to citizens and accepted for new complaints. A retired category stays for the complaints filed in it.</summary>
+    public bool Active { get; set; } = true;
+    /// <summary>When an admin last changed this row through the API (UTC); from then on <c>migrate</c> leaves it alone.</summary>
+    public DateTime? AdminEditedAt { get; set; }
 }

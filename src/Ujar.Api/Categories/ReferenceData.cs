@@ -7,8 +7,11 @@ using Ujar.Api.Setup;
 namespace Ujar.Api.Categories;
 
 /// <summary>
-/// OPDs, categories (with their SLA days) and holidays live in gis-data/opds.csv, categories.csv and holidays.csv, which an admin edits; <c>migrate</c> makes the
-/// tables match the files (insert or update; rows still used by complaints are never deleted).
+/// OPDs, categories (with their SLA days) and holidays are seeded from gis-data/opds.csv, categories.csv and holidays.csv on
+/// every <c>migrate</c>: missing rows are inserted and rows nobody has touched follow the files (rows still used by
+/// complaints are never deleted). Once an admin changes a row through <c>/api/admin</c> the database owns it
+/// (<c>AdminEditedAt</c> is set) and the files no longer overwrite it, so an admin's SLA or routing change survives the
+/// next deploy; a holiday an admin deleted is remembered in <see cref="HolidayRemoval"/> and not brought back.
 /// </summary>
 public static class ReferenceData
 {
@@ -24,6 +27,7 @@ public static class ReferenceData
             var code = row["code"];
             if (!opds.TryGetValue(code, out var opd))
                 db.Opds.Add(opd = new Opd { Code = code, Name = row["name"], NameEn = row["name_en"] });
+            else if (opd.AdminEditedAt is not null) continue;
             opd.Name = row["name"];
             opd.NameEn = row["name_en"];
         }
@@ -33,6 +37,7 @@ public static class ReferenceData
             var code = row["code"];
             if (!categories.TryGetValue(code, out var category))
                 db.Categories.Add(category = new Category { Code = code, NameId = "", NameEn = "", OpdCode = "", Icon = "" });
+            else if (category.AdminEditedAt is not null) continue;
             category.NameId = row["name_id"];
             category.NameEn = row["name_en"];
             category.OpdCode = row["opd_code"];

@@ -103,7 +103,8 @@ public static class ComplaintStatusChanges
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new ChangedMeanwhile(complaint.Version);
+            // complaint.Version is what this request read, which is stale now: the client retries with the committed one.
+            return new ChangedMeanwhile(await db.Complaints.AsNoTracking().Where(c => c.Id == complaint.Id).Select(c => c.Version).SingleAsync(ct));
         }
 
         if (request.Photos is { Count: > 0 } photos)

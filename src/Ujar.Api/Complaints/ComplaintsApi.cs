@@ -1,13 +1,16 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
+using Ujar.Api.Live;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
+using Ujar.Api.Tasks;
 
 namespace Ujar.Api.Complaints;
 
@@ -27,6 +30,10 @@ public static class ComplaintsApi
         api.MapGet("/{ticket}", GetComplaint);
         api.MapGet("/", ListComplaints);
         api.MapGet("/clusters", ComplaintClusters.GetClusters).ProducesProblem(422);
+        api.MapPost("/{ticket}/answer", AnswerResolution)
+            .Accepts<AnswerDoc>("application/json")
+            .Produces<StatusChanged>()
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
         app.MapGet("/api/statuses", () => TypedResults.Ok(Lifecycle.Statuses)).WithTags("Complaints");
         return app;
     }
@@ -158,6 +165,55 @@ public static class ComplaintsApi
         }
         return TypedResults.Created($"/api/complaints/{stored.Ticket}", filed);
     }
+
+    /// <summary>The reporter's answer once the OPD says the work is done; <c>note</c> is required when it is not.</summary>
+    public sealed record AnswerDoc(bool Resolved, string? Note);
+
+    /// <summary>"Sudah selesai" closes the complaint, "belum selesai" reopens it with the reporter's note. Only the holder of
+    /// the ticket's reporter token (header <c>X-Reporter-Token</c>) may answer.</summary>
+    private static async Task<IResult> AnswerResolution(string ticket, HttpRequest request, UjarDb db, LiveBroadcaster live, CancellationToken ct)
+    {
+        if (request.ContentLength > AnswerMaxBytes) return Problems.TooLarge(AnswerMaxBytes);
+        var body = await BodyReader.ReadAtMostAsync(request, AnswerMaxBytes, ct);
+        if (body is null) return Problems.TooLarge(AnswerMaxBytes);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.MalformedJson(ex.Message);
+        }
+        using var _ = document;
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) return Problems.MalformedJson();
+
+        var errors = new Dictionary<string, Bilingual>();
+        bool? resolved = null;
+        if (!root.TryGetProperty("resolved", out var resolvedElement) || resolvedElement.ValueKind == JsonValueKind.Null)
+            errors["resolved"] = new("resolved wajib diisi (true atau false)", "resolved is required (true or false)");
+        else if (resolvedElement.ValueKind is JsonValueKind.True or JsonValueKind.False) resolved = resolvedElement.GetBoolean();
+        else return Problems.WrongType("resolved", "boolean");
+        string? note = null;
+        if (root.TryGetProperty("note", out var noteElement) && noteElement.ValueKind != JsonValueKind.Null)
+        {
+            if (noteElement.ValueKind != JsonValueKind.String) return Problems.WrongType("note", "teks");
+            note = noteElement.GetString()!.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+        }
+        if (note is { Length: > StatusChangeForm.MaxNoteLength })
+            errors["note"] = new($"paling banyak {StatusChangeForm.MaxNoteLength} karakter", $"at most {StatusChangeForm.MaxNoteLength} characters");
+        else if (resolved == false && note is null)
+            errors["note"] = new("ceritakan apa yang belum selesai", "say what is not done yet");
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket,
+            new ChangeRequest(resolved == true ? ComplaintStatus.Closed : ComplaintStatus.Reopened, note),
+            ChangeActor.Reporter(request.Headers[ReporterToken.Header].ToString()), ct);
+        return StatusChangeResults.ToResult(outcome, ticket, Actors.Reporter);
+    }
+
+    private const int AnswerMaxBytes = 8 * 1024;
 
     private static CodeName ToCodeName(Area area) => new(area.Code, area.Name);
 

@@ -26,6 +26,7 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
     public DbSet<StatusChange> StatusChanges => Set<StatusChange>();
     public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
     public DbSet<Holiday> Holidays => Set<Holiday>();
+    public DbSet<HolidayRemoval> HolidayRemovals => Set<HolidayRemoval>();
     public DbSet<Escalation> Escalations => Set<Escalation>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -162,6 +163,12 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
             e.Property(h => h.NameId).HasMaxLength(200);
             e.Property(h => h.NameEn).HasMaxLength(200);
             e.Property(h => h.Kind).HasConversion<string>().HasMaxLength(20);
+        });
+
+        model.Entity<HolidayRemoval>(e =>
+        {
+            e.HasKey(h => h.Date);
+            e.Property(h => h.RemovedBy).HasMaxLength(256);
         });
     }
 }

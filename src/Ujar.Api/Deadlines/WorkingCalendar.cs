@@ -62,7 +62,7 @@ public sealed class WorkingCalendar(IEnumerable<DateOnly> holidays)
 
 /// <summary>
 /// The running service's calendar, cached so a deadline costs no query. <see cref="Routing.RoutingReloader"/> reloads
-/// it at start and on every reference-data NOTIFY, which <c>migrate</c>'s sync of holidays.csv sends.
+/// it at start and on every reference-data NOTIFY, which <c>migrate</c>'s sync and the admin API send.
 /// </summary>
 public sealed class WorkingCalendars
 {

@@ -42,7 +42,8 @@ public sealed record HotspotFilter
         var router = services.GetRequiredService<ComplaintRouter>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         return Parse(query["category"], query["status"], query["days"], query["from"], query["to"], query["season"], now,
-            router.Categories.Count > 0 ? router.IsKnownCategory : null);
+            // Retired categories too: their complaints are still on the map.
+            router.Categories.Count > 0 ? router.Categories.ContainsKey : null);
     }
 
     public static (HotspotFilter? Filter, IResult? Problem) Parse(string? category, string? status, string? days,

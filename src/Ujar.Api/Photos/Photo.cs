@@ -6,6 +6,8 @@ public enum PhotoKind
     Report,
     /// <summary>Evidence that the work was done, sent by the OPD when it resolves the complaint.</summary>
     After,
+    /// <summary>The state a crew found on arrival, sent with a status step.</summary>
+    Before,
 }
 
 /// <summary>

@@ -35,7 +35,8 @@ public sealed class ComplaintRouter
         return new RouteDecision(area, opd, category);
     }
 
-    public bool IsKnownCategory(string code) => _snapshot?.Categories.ContainsKey(code) ?? false;
+    /// <summary>A category citizens may file in now: it exists and an admin has not retired it.</summary>
+    public bool IsKnownCategory(string code) => _snapshot?.Categories.GetValueOrDefault(code)?.Active ?? false;
 
     public async Task ReloadAsync(UjarDb db, CancellationToken ct = default)
     {

@@ -380,6 +380,14 @@ namespace Ujar.Api.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("code");
 
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<DateTime?>("AdminEditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("admin_edited_at");
+
                     b.Property<string>("Icon")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -434,6 +442,10 @@ namespace Ujar.Api.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("code");
+
+                    b.Property<DateTime?>("AdminEditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("admin_edited_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -752,6 +764,10 @@ namespace Ujar.Api.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("date");
 
+                    b.Property<DateTime?>("AdminEditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("admin_edited_at");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -774,6 +790,28 @@ namespace Ujar.Api.Data.Migrations
                         .HasName("pk_holidays");
 
                     b.ToTable("holidays", (string)null);
+                });
+
+            modelBuilder.Entity("Ujar.Api.Deadlines.HolidayRemoval", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<DateTime>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<string>("RemovedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("removed_by");
+
+                    b.HasKey("Date")
+                        .HasName("pk_holiday_removals");
+
+                    b.ToTable("holiday_removals", (string)null);
                 });
 
             modelBuilder.Entity("Ujar.Api.Live.LiveEventRecord", b =>

@@ -1,0 +1,195 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Ujar.Api.Deadlines;
+using Ujar.Api.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+using static Ujar.Api.Tests.Browser.StaffPages;
+
+namespace Ujar.Api.Tests.Browser;
+
+/// <summary>
+/// The OPD queue on /opd: live rows (filed, escalated), the detail panel with contacts and internal notes, and the
+/// office's moves (verify, reject with a reason, re-route). Rows are picked by ticket: the class shares one database.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IClassFixture<BrowserCityApp>
+{
+    private async Task<IPage> OpenQueueAsync(string opd, ViewportSize? viewport = null)
+    {
+        var staff = await city.CreateStaffAsync("opd_staff", opd);
+        var page = await chromium.NewPageAsync(city.BaseUrl, viewport);
+        await SignInAsync(page, staff);
+        await page.GotoAsync("/opd");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-queue-ready", "true");
+        await WaitForLiveAsync(page);
+        return page;
+    }
+
+    private async Task<string> FileWithContactAsync(double lat, double lon, string category, string description)
+    {
+        var response = await city.Http.PostRawJsonAsync("/api/complaints", Json.Complaint(lat, lon, category, description,
+            contact: new { name = "Rahmat Hidayat", phone = "081234567890", email = "rahmat@contoh.id" }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return Ticket(await response.ReadJsonAsync());
+    }
+
+    [Fact]
+    public async Task A_complaint_filed_while_the_queue_is_open_appears_without_reload_and_another_OPDs_does_not()
+    {
+        var page = await OpenQueueAsync("dlh", Chromium.Phone);
+
+        var ours = Ticket(await city.FileAsync(0.0655, 100.0545, "sampah", "Sampah dibuang di lahan kosong"));
+        var theirs = Ticket(await city.FileAsync(0.0656, 100.0546, "jalan_rusak", "Aspal mengelupas"));
+
+        var row = page.Locator($".queue-item[data-ticket='{ours}']");
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 5000 });
+        await Expect(row).ToHaveAttributeAsync("data-live", "complaint_filed");
+        await Expect(row).ToContainTextAsync("Baru");
+        await Expect(row.Locator(".status-badge")).ToHaveTextAsync("Diterima");
+        await Expect(page.Locator($".queue-item[data-ticket='{theirs}']")).ToHaveCountAsync(0);
+        Assert.Equal(1, await NavigationsAsync(page));
+        await Expect(page.Locator("#queue-opd-filter")).ToBeHiddenAsync(); // staff work their own OPD only
+        await MapPage.AssertNoHorizontalScrollAsync(page);
+        await MapPage.ScreenshotAsync(page, "staff-queue-phone");
+    }
+
+    [Fact]
+    public async Task Marking_a_duplicate_names_the_original_and_moves_its_supporters_there()
+    {
+        var original = Ticket(await city.FileAsync(0.0500, 100.0360, "sampah", "Tumpukan sampah di ujung gang"));
+        var repeat = Ticket(await city.FileAsync(0.0501, 100.0361, "sampah", "Sampah menumpuk di gang yang sama"));
+        var page = await OpenQueueAsync("dlh");
+        await page.Locator($".queue-row[data-ticket='{repeat}']").ClickAsync();
+        var detail = page.Locator("#queue-detail");
+
+        await detail.Locator("[data-to=duplicate]").ClickAsync();
+        await Expect(detail.Locator(".action-error")).ToHaveAttributeAsync("data-code", "needs_original");
+        await detail.Locator("[data-action=original]").FillAsync(original.ToLowerInvariant());
+        await detail.Locator("[data-to=duplicate]").ClickAsync();
+
+        await Expect(detail.Locator(".action-result")).ToContainTextAsync($"{repeat}: Duplikat");
+        await Expect(page.Locator($".queue-item[data-ticket='{repeat}']")).ToHaveCountAsync(0);
+        await using var db = city.NewDb();
+        var (kept, marked) = (await db.Complaints.SingleAsync(c => c.Ticket == original), await db.Complaints.SingleAsync(c => c.Ticket == repeat));
+        Assert.Equal(kept.Id, marked.DuplicateOfId);
+    }
+
+    [Fact]
+    public async Task Staff_open_a_complaint_see_its_reporter_and_verify_it()
+    {
+        var ticket = await FileWithContactAsync(0.0450, 100.0310, "pohon_membahayakan", "Pohon tumbang menutup separuh jalan");
+        var page = await OpenQueueAsync("dlh", Chromium.Desktop);
+
+        // By keyboard: the row is a button; the panel takes the focus.
+        await page.Locator($".queue-row[data-ticket='{ticket}']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        var detail = page.Locator("#queue-detail");
+        await Expect(detail).ToHaveAttributeAsync("data-ticket", ticket);
+        await Expect(detail.Locator(".detail-reporter")).ToContainTextAsync("Rahmat Hidayat");
+        await Expect(detail.Locator(".detail-reporter a[href='tel:081234567890']")).ToHaveCountAsync(1);
+        await Expect(detail.Locator(".detail-opd")).ToHaveTextAsync("Dinas Lingkungan Hidup");
+        await Expect(detail.Locator(".detail-timeline .timeline-step")).ToHaveCountAsync(1);
+        await Expect(detail.Locator("[data-to=verified]")).ToHaveTextAsync("Verifikasi");
+        await Expect(detail.Locator("[data-to=rejected]")).ToBeVisibleAsync();
+        await MapPage.ScreenshotAsync(page, "staff-queue-detail");
+
+        await detail.Locator("[data-to=verified]").ClickAsync();
+
+        await Expect(detail.Locator(".detail-status .status-badge")).ToHaveTextAsync("Diverifikasi");
+        await Expect(detail.Locator(".action-result")).ToContainTextAsync($"{ticket}: Diverifikasi");
+        await Expect(detail.Locator("[data-to=assigned]")).ToBeVisibleAsync();
+        await Expect(page.Locator($".queue-item[data-ticket='{ticket}'] .status-badge")).ToHaveTextAsync("Diverifikasi");
+        await Expect(detail.Locator(".detail-timeline .timeline-step[data-status=verified]")).ToContainTextAsync("Uji opd_staff dlh");
+
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(detail).ToBeHiddenAsync();
+        await Expect(page.Locator($".queue-row[data-ticket='{ticket}']")).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_sees_every_OPD_and_narrows_the_queue_to_one()
+    {
+        var rubbish = Ticket(await city.FileAsync(0.0490, 100.0350, "sampah", "Sampah di halte"));
+        var lamp = Ticket(await city.FileAsync(0.0491, 100.0351, "penerangan_jalan", "Lampu jalan mati sejak seminggu"));
+        var admin = await city.CreateStaffAsync("admin");
+        var page = await chromium.NewPageAsync(city.BaseUrl);
+        await SignInAsync(page, admin);
+
+        await page.GotoAsync("/opd");
+
+        await Expect(page.Locator($".queue-item[data-ticket='{rubbish}']")).ToBeVisibleAsync();
+        await Expect(page.Locator($".queue-item[data-ticket='{lamp}'] .queue-row-opd")).ToHaveTextAsync("DISHUB");
+        await page.Locator("#queue-opd").SelectOptionAsync("dishub");
+        await Expect(page.Locator($".queue-item[data-ticket='{rubbish}']")).ToHaveCountAsync(0);
+        await Expect(page.Locator($".queue-item[data-ticket='{lamp}']")).ToBeVisibleAsync();
+        Assert.Equal("dishub", System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["opd"]);
+    }
+
+    [Fact]
+    public async Task Rejecting_asks_for_a_reason_and_the_internal_note_stays_inside()
+    {
+        var ticket = Ticket(await city.FileAsync(0.0460, 100.0320, "sampah", "Sampah (laporan uji coba)"));
+        var page = await OpenQueueAsync("dlh");
+        await page.Locator($".queue-row[data-ticket='{ticket}']").ClickAsync();
+        var detail = page.Locator("#queue-detail");
+
+        await detail.Locator("[data-to=rejected]").ClickAsync();
+
+        await Expect(detail.Locator(".action-error")).ToHaveAttributeAsync("data-code", "needs_note");
+        await Expect(detail.Locator(".action-error")).ToContainTextAsync("Isi catatan untuk pelapor");
+        await detail.Locator("[data-action=note]").FillAsync("Laporan tidak dapat diverifikasi di lokasi.");
+        await detail.Locator("[data-action=internal-note]").FillAsync("Pelapor sama dengan tiga laporan palsu minggu lalu.");
+        await detail.Locator("[data-to=rejected]").ClickAsync();
+
+        await Expect(detail.Locator(".action-result")).ToContainTextAsync("Ditolak");
+        var step = detail.Locator(".detail-timeline .timeline-step[data-status=rejected]");
+        await Expect(step.Locator(".timeline-note")).ToHaveTextAsync("Laporan tidak dapat diverifikasi di lokasi.");
+        await Expect(step.Locator(".timeline-internal")).ToContainTextAsync("Internal: Pelapor sama dengan tiga laporan palsu minggu lalu.");
+        await Expect(detail.Locator(".btn-move")).ToHaveCountAsync(0); // final
+        // Out of the open queue, and the public page never shows the internal note.
+        await Expect(page.Locator($".queue-item[data-ticket='{ticket}']")).ToHaveCountAsync(0);
+        var publicView = await city.Http.GetStringAsync($"/api/complaints/{ticket}");
+        Assert.Contains("Laporan tidak dapat diverifikasi", publicView, StringComparison.Ordinal);
+        Assert.DoesNotContain("laporan palsu", publicView, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Not_our_remit_re_routes_to_the_chosen_OPD_and_the_complaint_leaves_the_queue()
+    {
+        var ticket = Ticket(await city.FileAsync(0.0470, 100.0330, "sampah", "Kabel menjuntai di atas tumpukan sampah"));
+        var page = await OpenQueueAsync("dlh");
+        await page.Locator($".queue-row[data-ticket='{ticket}']").ClickAsync();
+        var detail = page.Locator("#queue-detail");
+        await Expect(detail.Locator("[data-to=not_our_remit]")).ToBeVisibleAsync();
+
+        await detail.Locator("[data-action=note]").FillAsync("Ini kabel listrik, bukan sampah.");
+        await detail.Locator("[data-to=not_our_remit]").ClickAsync();
+        await Expect(detail.Locator(".action-error")).ToHaveAttributeAsync("data-code", "needs_opd");
+        await detail.Locator("[data-action=opd]").SelectOptionAsync("diskominfo");
+        await detail.Locator("[data-to=not_our_remit]").ClickAsync();
+
+        await Expect(detail.Locator(".action-rerouted")).ToContainTextAsync("Dinas Komunikasi dan Informatika");
+        await Expect(page.Locator($".queue-item[data-ticket='{ticket}']")).ToHaveCountAsync(0);
+        await using var db = city.NewDb();
+        Assert.Equal("diskominfo", (await db.Complaints.SingleAsync(c => c.Ticket == ticket)).OpdCode);
+    }
+
+    [Fact]
+    public async Task An_escalation_marks_the_row_live()
+    {
+        var ticket = Ticket(await city.FileAsync(0.0480, 100.0340, "sampah", "Sampah pasar belum diangkut"));
+        var page = await OpenQueueAsync("dlh");
+        var row = page.Locator($".queue-item[data-ticket='{ticket}']");
+        await Expect(row).ToBeVisibleAsync();
+        await Expect(row).Not.ToHaveAttributeAsync("data-live", "escalated");
+
+        // The deadline watcher, run with a clock two months ahead: every open complaint of this database is overdue then.
+        await city.Services.GetRequiredService<SlaWatcher>().RunOnceAsync(DateTime.UtcNow.AddDays(60), CancellationToken.None);
+
+        await Expect(row).ToHaveAttributeAsync("data-live", "escalated", new() { Timeout = 5000 });
+        Assert.Equal(1, await NavigationsAsync(page));
+    }
+}

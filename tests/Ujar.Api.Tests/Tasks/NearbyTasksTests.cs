@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Npgsql;
+using Ujar.Api.Complaints;
+using Ujar.Api.Supports;
+using Ujar.Api.Tasks;
+using Ujar.Api.Tests.Infrastructure;
+using Ujar.Api.Tests.Live;
+using Ujar.Api.Tests.Photos;
+
+namespace Ujar.Api.Tests.Tasks;
+
+/// <summary>A crew's nearby open tasks: its own database, so the only complaints are the ones laid out here around a crew
+/// standing at (0.045, 100.05).</summary>
+public sealed class NearbyTasksTests(NearbyTasksTests.City city) : IClassFixture<NearbyTasksTests.City>
+{
+    private const double Lat = 0.045, Lon = 100.05;
+
+    /// <summary>Open pupr complaints at increasing distances, plus ones the crew must not see.</summary>
+    public sealed class City : IAsyncLifetime
+    {
+        public TasksCityApp Tasks { get; } = new();
+        public List<(string Ticket, double Lat, double Lon)> OwnOpen { get; } = [];
+        public string OtherOpdTicket { get; private set; } = "";
+        public string ClosedTicket { get; private set; } = "";
+
+        public async Task InitializeAsync()
+        {
+            await Tasks.InitializeAsync();
+            // Filed out of distance order, so an answer in filing order cannot pass.
+            var tokens = new List<string>();
+            foreach (var (lat, lon) in new[] { (0.045, 100.04), (0.0455, 100.05), (0.042, 100.0505), (0.065, 100.075), (0.045, 100.0525) })
+            {
+                var (ticket, token) = await Tasks.FileAsync(lat, lon, "jalan_rusak", $"Jalan rusak {lat} {lon}");
+                OwnOpen.Add((ticket, lat, lon));
+                tokens.Add(token);
+            }
+            await Tasks.App.ReachStatusAsync(OwnOpen[2].Ticket, ComplaintStatus.InProgress);
+            await Tasks.App.ReachStatusAsync(OwnOpen[4].Ticket, ComplaintStatus.Reopened);
+            OtherOpdTicket = (await Tasks.FileAsync(0.0451, 100.0501, "sampah", "Sampah, urusan DLH")).Ticket;
+            ClosedTicket = (await Tasks.FileAsync(0.0452, 100.05, "jalan_rusak", "Sudah ditambal")).Ticket;
+            await Tasks.App.ReachStatusAsync(ClosedTicket, ComplaintStatus.Resolved);
+            PhotoTicket = OwnOpen[1].Ticket;
+            PhotoThumbUrl = await AddPhotoAsync(PhotoTicket, tokens[1]);
+        }
+
+        public string PhotoTicket { get; private set; } = "";
+        public string PhotoThumbUrl { get; private set; } = "";
+
+        /// <summary>The reporter adds a photo later, from the tracking page; returns its thumbnail's address.</summary>
+        private async Task<string> AddPhotoAsync(string ticket, string token)
+        {
+            var form = new MultipartFormDataContent();
+            var photo = new ByteArrayContent(TestImages.Jpeg(320, 240, TestImages.RedLeftBlueRight));
+            photo.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            form.Add(photo, "photos", "foto.jpg");
+            var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/complaints/{ticket}/photos") { Content = form };
+            upload.Headers.Add("X-Reporter-Token", token);
+            var added = await (await Tasks.App.CreateClient().SendAsync(upload)).ReadJsonAsync();
+            return added.GetProperty("photos")[0].GetProperty("thumbUrl").GetString()!;
+        }
+
+        public Task DisposeAsync() => Tasks.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Own_OPD_open_tasks_come_nearest_first_with_true_distances()
+    {
+        var items = await NearbyAsync(await city.Tasks.Crew(), "");
+
+        var expected = city.OwnOpen.Select(t => (t.Ticket, Meters: MetersBetween(Lat, Lon, t.Lat, t.Lon))).OrderBy(t => t.Meters).ToList();
+        Assert.Equal(expected.Select(t => t.Ticket), items.Select(i => i.GetProperty("ticket").GetString()));
+        foreach (var (item, want) in items.Zip(expected))
+        {
+            var got = item.GetProperty("distanceMeters").GetDouble();
+            Assert.True(Math.Abs(got - want.Meters) <= want.Meters * 0.005, $"{want.Ticket}: {got} m, expected {want.Meters:F1} m");
+        }
+        var statuses = items.Select(i => i.GetProperty("status").GetString()).ToList();
+        Assert.Contains("in_progress", statuses);
+        Assert.Contains("reopened", statuses);
+        Assert.All(items, i =>
+        {
+            Assert.Equal("jalan_rusak", i.GetProperty("category").GetString());
+            Assert.Equal(JsonValueKind.Object, i.GetProperty("deadline").ValueKind);
+            Assert.StartsWith("Jalan rusak", i.GetProperty("description").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task The_radius_and_the_limit_are_honoured()
+    {
+        var crew = await city.Tasks.Crew();
+        var within500 = city.OwnOpen.Where(t => MetersBetween(Lat, Lon, t.Lat, t.Lon) <= 500).Select(t => t.Ticket).ToHashSet();
+        Assert.Equal(3, within500.Count);
+
+        Assert.Equal(within500, (await NearbyAsync(crew, "&radius=500")).Select(i => i.GetProperty("ticket").GetString()!).ToHashSet());
+        var two = await NearbyAsync(crew, "&limit=2");
+        Assert.Equal(2, two.Count);
+        Assert.All(two, i => Assert.True(i.GetProperty("distanceMeters").GetDouble() <= 500));
+    }
+
+    [Fact]
+    public async Task Other_OPDs_and_finished_complaints_are_not_tasks_of_this_crew_but_admins_see_every_OPD()
+    {
+        var crewTickets = (await NearbyAsync(await city.Tasks.Crew(), "")).Select(i => i.GetProperty("ticket").GetString()).ToList();
+        Assert.DoesNotContain(city.OtherOpdTicket, crewTickets);
+        Assert.DoesNotContain(city.ClosedTicket, crewTickets);
+
+        var admin = await city.Tasks.Admin();
+        var all = await NearbyAsync(admin, "");
+        Assert.Equal(city.OtherOpdTicket, all[0].GetProperty("ticket").GetString());
+        Assert.DoesNotContain(city.ClosedTicket, all.Select(i => i.GetProperty("ticket").GetString()));
+        Assert.Equal([city.OtherOpdTicket], (await NearbyAsync(admin, "&opd=dlh")).Select(i => i.GetProperty("ticket").GetString()));
+        Assert.Equal([city.OtherOpdTicket], (await NearbyAsync(await city.Tasks.Crew(TasksCityApp.OtherOpd), "")).Select(i => i.GetProperty("ticket").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await city.Tasks.Crew()).GetAsync($"/api/tasks/nearby?lat={Lat}&lon={Lon}&opd=dlh")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_task_shows_the_thumbnail_of_the_reporters_first_photo()
+    {
+        var items = await NearbyAsync(await city.Tasks.Crew(), "");
+        Assert.Equal(city.PhotoThumbUrl, items.Single(i => i.GetProperty("ticket").GetString() == city.PhotoTicket).GetProperty("thumbUrl").GetString());
+        Assert.All(items.Where(i => i.GetProperty("ticket").GetString() != city.PhotoTicket),
+            i => Assert.Equal(JsonValueKind.Null, i.GetProperty("thumbUrl").ValueKind));
+    }
+
+    [Theory]
+    [InlineData("lon=100.05", "lat")]
+    [InlineData("lat=0.045", "lon")]
+    [InlineData("lat=91&lon=100.05", "lat")]
+    [InlineData("lat=0.045&lon=100.05&radius=50001", "radius")]
+    [InlineData("lat=0.045&lon=100.05&radius=0", "radius")]
+    [InlineData("lat=0.045&lon=100.05&radius=jauh", "radius")]
+    [InlineData("lat=0.045&lon=100.05&limit=0", "limit")]
+    [InlineData("lat=0.045&lon=100.05&limit=101", "limit")]
+    public async Task Bad_parameters_are_a_422_naming_the_field(string query, string field)
+    {
+        var response = await (await city.Tasks.Crew()).GetAsync($"/api/tasks/nearby?{query}");
+        var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Theory]
+    [InlineData("pupr")]
+    [InlineData(null)]
+    public async Task The_query_walks_the_partial_geography_index_nearest_first(string? opd)
+    {
+        await using var connection = new NpgsqlConnection(city.Tasks.App.ConnectionString);
+        await connection.OpenAsync();
+        // A handful of rows makes a sequential scan cheapest; forbid it to see whether the index can serve the query at all.
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection)) await off.ExecuteNonQueryAsync();
+        await using var command = NearbyTasks.Command(connection, new NearbyTasks.Query(Lat, Lon, 5000, 20, opd));
+        command.CommandText = "EXPLAIN " + command.CommandText;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+        var text = string.Join("\n", plan);
+
+        Assert.Contains("Index Scan using ix_complaints_open_location_geography on complaints", text);
+        Assert.Contains("Order By: ((location)::geography <-> ", text);
+        // No sort of the open complaints: the index hands them over nearest first (the photo subplan may sort its few rows).
+        Assert.DoesNotContain("Sort", text.Split("SubPlan")[0]);
+    }
+
+    [Fact]
+    public void The_query_names_exactly_the_open_statuses()
+    {
+        var open = $"c.status IN ({string.Join(", ", SupportsApi.OpenStatuses.Select(s => $"'{s}'"))})";
+        Assert.Equal(NearbyTasks.OpenPredicate, open);
+    }
+
+    private async Task<List<JsonElement>> NearbyAsync(HttpClient client, string extra) =>
+        (await (await client.GetAsync($"/api/tasks/nearby?lat={Lat}&lon={Lon}{extra}")).OkJsonAsync()).GetProperty("items").EnumerateArray().ToList();
+
+    /// <summary>Distance on the WGS 84 ellipsoid from its local radii of curvature: exact to a few millimetres over the
+    /// few kilometres of a city, and computed without PostGIS.</summary>
+    private static double MetersBetween(double lat1, double lon1, double lat2, double lon2)
+    {
+        const double a = 6378137, f = 1 / 298.257223563, e2 = f * (2 - f);
+        var phi = (lat1 + lat2) / 2 * Math.PI / 180;
+        var w = 1 - e2 * Math.Sin(phi) * Math.Sin(phi);
+        var meridian = a * (1 - e2) / Math.Pow(w, 1.5);
+        var normal = a / Math.Sqrt(w);
+        var north = meridian * (lat2 - lat1) * Math.PI / 180;
+        var east = normal * Math.Cos(phi) * (lon2 - lon1) * Math.PI / 180;
+        return Math.Sqrt(north * north + east * east);
+    }
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Benchmark (not a unit test: nothing here passes or fails on speed): a field crew's "nearest open tasks first",
+# GET /api/tasks/nearby, over 1,000,000 complaints (5 % open) on the official boundaries, against pgbench running the
+# endpoint's own KNN SQL at the same concurrency, in one run (goal: ≥ 0.5 of pgbench's rate, p99 < 20 ms).
+# It starts its own throwaway PostgreSQL + PostGIS (fsync off: only reads are measured), migrates it and imports the
+# official kecamatan + kelurahan with the service's own commands, generates the complaints in SQL, creates the demo
+# accounts (the crew signs in as pupr.crew@ujar.local), and stops everything it started on exit. About 5 minutes.
+# The summary also goes to tests/artifacts/tasks-bench-latest.txt.
+#
+#   tests/tasks-bench.sh
+# env: UJAR_GIS_DATA (official boundaries; default ../shared/gis-data beside the checkout),
+#      COMPLAINTS (default 1000000), BENCH_SECONDS (each load run, default 20), CONNECTIONS (default 32)
+set -euo pipefail
+export LC_ALL=C # decimal points in printf and awk
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+gis=${UJAR_GIS_DATA:-$root/../shared/gis-data}
+complaints=${COMPLAINTS:-1000000}
+seconds=${BENCH_SECONDS:-20}
+connections=${CONNECTIONS:-32}
+warmup_seconds=5
+radius=5000
+limit=20
+opd=pupr
+
+die() { echo "tasks-bench.sh: $*" >&2; exit 1; }
+source tests/lib/throwaway-pg.sh
+[[ -f $gis/tanjungpinang_kelurahan.geojson ]] || die "official boundaries not found in $gis: set UJAR_GIS_DATA"
+for tool in wrk pgbench psql dotnet curl; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install wrk postgresql-15-postgis-3)"
+done
+throwaway_pg_find
+
+echo "== build (Release)"
+dotnet build tests/Ujar.Benchmarks/Ujar.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null \
+  || die "build failed (dotnet build tests/Ujar.Benchmarks -c Release)"
+api_bin=$root/src/Ujar.Api/bin/Release/net10.0
+api="$api_bin/Ujar.Api.dll"
+bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
+
+work=$(mktemp -d /tmp/ujar-tasks-bench.XXXXXX)
+service_pid=""
+cleanup() {
+  local status=$?
+  if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
+    kill "$service_pid" 2>/dev/null || true
+    wait "$service_pid" 2>/dev/null || true
+  fi
+  throwaway_pg_stop
+  if (( status != 0 )) && [[ -f $work/service.log ]]; then
+    echo "--- last lines of the service log ---" >&2
+    tail -n 20 "$work/service.log" >&2 || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== PostgreSQL cluster in $work"
+throwaway_pg_start "$work" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c max_connections=200"
+psql_ -d postgres -c "CREATE DATABASE ujar"
+psql_ -d ujar -c "CREATE EXTENSION postgis"
+pg_version=$(psql_ -d ujar -At -c "SELECT current_setting('server_version') || ', PostGIS ' || postgis_lib_version()")
+pg_settings=$(psql_ -d ujar -At -F= -c "SELECT name, setting || coalesce(unit, '') FROM pg_settings
+  WHERE name IN ('shared_buffers', 'work_mem', 'max_connections', 'jit') ORDER BY name" | tr '\n' ' ')
+
+export ConnectionStrings__Ujar="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=ujar"
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+echo "== migrate, import the official kecamatan and kelurahan"
+dotnet "$api" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migrate failed"; }
+dotnet "$api" import-boundaries "$gis/tanjungpinang_kecamatan.geojson" --level kecamatan --commit >"$work/import.log" 2>&1 \
+  || { cat "$work/import.log" >&2; die "importing the kecamatan failed"; }
+dotnet "$api" import-boundaries "$gis/tanjungpinang_kelurahan.geojson" --level kelurahan --parent-property kecamatan_code --commit \
+  >>"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; die "importing the kelurahan failed"; }
+
+echo "== $complaints complaints (SQL), 5 % open"
+dotnet "$bench" hotspots --connection "$ConnectionStrings__Ujar" --complaints "$complaints" --data-only
+psql_ -d ujar -f tests/Ujar.Benchmarks/tasks-data.sql >/dev/null
+read -r open_total open_opd < <(psql_ -d ujar -At -F' ' -c "SELECT count(*), count(*) FILTER (WHERE opd_code = '$opd')
+  FROM complaints WHERE status IN ('Received', 'Verified', 'Assigned', 'InProgress', 'Reopened')")
+read -r min_lon min_lat max_lon max_lat < <(psql_ -d ujar -At -F' ' -c "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+  FROM (SELECT ST_Extent(geometry) AS e FROM boundaries b JOIN boundary_generations g ON g.id = b.generation_id
+        WHERE g.is_active AND b.level = 'Kelurahan') x")
+
+echo "== demo accounts (seed-demo --count 0)"
+export UJAR_DEMO_PASSWORD=bench-$RANDOM-$RANDOM-password
+dotnet "$api" seed-demo --count 0 >"$work/seed.log" 2>&1 || { cat "$work/seed.log" >&2; die "seed-demo failed"; }
+
+http_port=$(free_port)
+service_url="http://127.0.0.1:$http_port"
+echo "== service on $service_url (Release)"
+dotnet "$api" serve --urls "$service_url" "--contentRoot=$api_bin" >"$work/service.log" 2>&1 &
+service_pid=$!
+for _ in $(seq 1 300); do
+  curl -fsS "$service_url/healthz" >/dev/null 2>&1 && break
+  kill -0 "$service_pid" 2>/dev/null || die "the service exited on start"
+  sleep 0.2
+done
+curl -fsS "$service_url/healthz" >/dev/null || die "the service did not become healthy"
+token=$(curl -fsS -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$opd.crew@ujar.local\",\"password\":\"$UJAR_DEMO_PASSWORD\"}" "$service_url/api/auth/login" \
+  | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+[[ -n $token ]] || die "the crew could not sign in"
+
+# One request checked by hand before the load: the endpoint answers, and with the crew's OPD's tasks.
+center_lat=$(awk -v a="$min_lat" -v b="$max_lat" 'BEGIN { printf "%.6f", (a + b) / 2 }')
+center_lon=$(awk -v a="$min_lon" -v b="$max_lon" 'BEGIN { printf "%.6f", (a + b) / 2 }')
+sample=$(curl -fsS -H "Authorization: Bearer $token" \
+  "$service_url/api/tasks/nearby?lat=$center_lat&lon=$center_lon&radius=$radius&limit=$limit") || die "GET /api/tasks/nearby failed"
+sample_items=$(grep -o '"ticket"' <<<"$sample" | wc -l)
+
+# ---- ours ---------------------------------------------------------------------------------------------------------
+export UJAR_BENCH_TOKEN=$token UJAR_BENCH_BOX="$min_lon $min_lat $max_lon $max_lat" UJAR_BENCH_RADIUS=$radius UJAR_BENCH_LIMIT=$limit
+echo "== wrk -t2 -c$connections GET /api/tasks/nearby (${warmup_seconds} s warm-up, ${seconds} s measured)"
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+wrk -t2 -c"$connections" -d"${warmup_seconds}s" -s tests/Ujar.Benchmarks/nearby.lua "$service_url" >/dev/null
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/Ujar.Benchmarks/nearby.lua "$service_url" | tee "$work/wrk.out"
+kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""
+declare -A w
+while IFS='=' read -r key value; do w[$key]=$value; done < <(grep -E '^wrk\.[a-z_0-9]+=' "$work/wrk.out")
+[[ -n ${w[wrk.requests]:-} ]] || die "wrk printed no results"
+
+# ---- pgbench: the endpoint's SQL, the same positions' distribution and concurrency --------------------------------------
+echo "== pgbench -M prepared -c $connections -j 2 -T $seconds -f nearby.sql"
+micro() { awk -v x="$1" 'BEGIN { printf "%.0f", x * 1000000 }'; }
+pgbench_() { pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$connections" -j 2 \
+  -D min_lon_u="$(micro "$min_lon")" -D max_lon_u="$(micro "$max_lon")" -D min_lat_u="$(micro "$min_lat")" -D max_lat_u="$(micro "$max_lat")" \
+  -D opd="$opd" -D radius="$radius" -D lim="$limit" -f tests/Ujar.Benchmarks/nearby.sql "$@" ujar; }
+pgbench_ -T "$warmup_seconds" >/dev/null 2>&1
+pgbench_ -T "$seconds" -r 2>&1 | tee "$work/pgbench.out"
+pg_tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.out" | head -1)
+pg_latency=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$work/pgbench.out")
+pg_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+[[ -n $pg_tps ]] || die "pgbench printed no tps"
+load_after=$(cut -d' ' -f1 /proc/loadavg)
+
+# ---- summary -----------------------------------------------------------------------------------------------------
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+ok=$(( ${w[wrk.requests]} - ${w[wrk.status_errors]} ))
+our_rps=$(calc %.0f "$ok / (${w[wrk.duration_us]} / 1e6)")
+summary=$(cat <<SUMMARY
+Ujar nearby-tasks benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)).
+  wrk/pgbench, the service (Release) and PostgreSQL $pg_version share these cores; loopback only. $pg_settings
+  $complaints complaints on the official kelurahan, $open_total open (5 %), $open_opd of them for the crew's OPD ($opd).
+  Crew positions uniform over the city's extent ($min_lon..$max_lon, $min_lat..$max_lat), radius $radius m, limit $limit.
+  Load average (1 min) $load_before before, $load_after after.
+
+$(printf '  | %-44s | %7.0f req/s | p50 %6.2f ms, p99 %6.2f ms | non-2xx %s, socket errors %s |' \
+    "GET /api/tasks/nearby, wrk -t2 -c$connections" "$our_rps" "$(calc %.2f "${w[wrk.p50_us]} / 1000")" \
+    "$(calc %.2f "${w[wrk.p99_us]} / 1000")" "${w[wrk.status_errors]}" "${w[wrk.socket_errors]}")
+$(printf '  | %-44s | %7.0f tps   | latency avg %6.2f ms          | failed %s |' \
+    "pgbench, the same KNN SQL, -c$connections -j2" "$pg_tps" "$pg_latency" "${pg_failed:-0}")
+  ratio ours / pgbench: $(calc %.2f "$our_rps / $pg_tps")  (goal ≥ 0.5; p99 goal < 20 ms)
+  check: one request from the city's centre returned $sample_items tasks.
+SUMMARY
+)
+echo
+echo "$summary"
+mkdir -p tests/artifacts
+echo "$summary" > tests/artifacts/tasks-bench-latest.txt
