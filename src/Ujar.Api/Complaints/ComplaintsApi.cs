@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -221,8 +222,9 @@ public static class ComplaintsApi
         stored.CategoryCode == retry.CategoryCode && stored.Description == retry.Description && stored.Location.EqualsExact(retry.Location);
 
     private static async Task<IResult> GetComplaint(string ticket, UjarDb db, WorkingCalendars calendars, TimeProvider clock,
-        CancellationToken ct) =>
-        await db.FindDetailAsync(ticket.Trim().ToUpperInvariant(), calendars.Current, clock.GetUtcNow().UtcDateTime, ct) is { } detail
+        IOptions<TrackingOptions> tracking, CancellationToken ct) =>
+        await db.FindDetailAsync(ticket.Trim().ToUpperInvariant(), calendars.Current, clock.GetUtcNow().UtcDateTime, ct,
+            tracking.Value.ShowStaffNames) is { } detail
             ? TypedResults.Ok(detail)
             : Problems.NotFound(new Bilingual($"Tiket {Shorten(ticket)} tidak ditemukan", $"Ticket {Shorten(ticket)} not found"));
 
