@@ -32,22 +32,28 @@ public static class DemoAccounts
             if (await users.FindByEmailAsync(account.Email) is null) missing.Add(account);
         if (missing.Count == 0) return;
 
-        var given = Environment.GetEnvironmentVariable(PasswordVariable);
+        // Environment variables are part of the configuration (tests pass the setting the same way).
+        var given = services.GetRequiredService<IConfiguration>()[PasswordVariable];
         var password = string.IsNullOrEmpty(given) ? Generated() : given;
         foreach (var (email, role, opd, name) in missing)
         {
             if (await StaffAccounts.CreateAsync(scope.ServiceProvider, email, password, role, opd, name, ct) is StaffAccounts.Refused refused)
-                throw new InvalidOperationException($"demo account {email}: {refused.Reason} (is {PasswordVariable} at least 10 characters?)");
+                throw new InvalidOperationException($"demo account {email}: {refused.Reason} (is {PasswordVariable} at least 10 characters with a digit and a lower-case letter?)");
         }
         logger.LogInformation("Demo accounts: {Accounts}", string.Join(", ", missing.Select(a => a.Email)));
         if (string.IsNullOrEmpty(given))
             Console.WriteLine($"Demo accounts created; their password (set {PasswordVariable} to choose it): {password}");
     }
 
-    // 15 characters from an alphabet without look-alikes (0/O, 1/l/I), for reading off a terminal.
+    // 15 characters from an alphabet without look-alikes (0/O, 1/l/I), for reading off a terminal; drawn again until it
+    // has the digit and lower-case letter the password rules ask for.
     private static string Generated()
     {
         const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        return string.Concat(Enumerable.Range(0, 15).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]));
+        while (true)
+        {
+            var password = string.Concat(Enumerable.Range(0, 15).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]));
+            if (password.Any(char.IsDigit) && password.Any(char.IsLower)) return password;
+        }
     }
 }
