@@ -29,7 +29,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
 
         var citizen = await chromium.NewPageAsync(city.BaseUrl);
         await citizen.GotoAsync($"/lacak/{near}");
-        await Expect(citizen.Locator("#track-status")).ToHaveTextAsync("Ditugaskan");
+        await Expect(citizen.Locator("#track-status")).ToHaveTextAsync("Didisposisikan");
         await WaitForLiveAsync(citizen);
 
         var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, At(0.0651, 100.0551));
@@ -44,7 +44,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         Assert.True(order.ToList().IndexOf(far) == 1, $"the task 140 m away should come second: {string.Join(", ", order)}");
         await Expect(card).ToHaveAttributeAsync("data-rank", "1");
         await Expect(card.Locator(".task-distance")).ToHaveTextAsync(new Regex(@"^1\d m dari Anda$"));
-        await Expect(card.Locator(".status-badge")).ToHaveTextAsync("Ditugaskan");
+        await Expect(card.Locator(".status-badge")).ToHaveTextAsync("Didisposisikan");
         await Expect(card.Locator(".task-description")).ToHaveTextAsync("Sampah rumah tangga menumpuk di pinggir parit");
         Assert.DoesNotContain("null", await card.InnerTextAsync(), StringComparison.Ordinal);
         await Expect(card.Locator(".task-nav")).ToHaveAttributeAsync("href", "https://www.google.com/maps/dir/?api=1&destination=0.065,100.055");
@@ -58,7 +58,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         await Expect(card.Locator(".btn-move")).ToHaveCountAsync(1);
         await card.Locator("[data-action=before]").SetInputFilesAsync(await MapPage.DrawPhotoAsync(phone, "sebelum.jpg"));
         await card.Locator("[data-to=in_progress]").ClickAsync();
-        await Expect(phone.Locator("#crew-result")).ToContainTextAsync("Sedang dikerjakan");
+        await Expect(phone.Locator("#crew-result")).ToContainTextAsync("Dalam Proses");
 
         var close = card.Locator("[data-to=resolved]");
         await Expect(close).ToHaveTextAsync("Selesai");
@@ -196,7 +196,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         // The page has loaded the complaint again: the next try carries the current version.
         await Expect(card.Locator(".status-actions")).Not.ToHaveAttributeAsync("data-version", seen!);
         await start.ClickAsync();
-        await Expect(phone.Locator("#crew-result")).ToContainTextAsync("Sedang dikerjakan");
+        await Expect(phone.Locator("#crew-result")).ToContainTextAsync("Dalam Proses");
         await Expect(card.Locator(".action-error")).ToBeHiddenAsync();
     }
 }

@@ -50,7 +50,7 @@ public sealed class LiveMapTests(Chromium chromium, BrowserCityApp city) : IClas
 
         await city.ChangeStatusAsync(ticket, ComplaintStatus.InProgress, "Tim DLH sudah dijadwalkan memangkas pohon");
 
-        await Expect(page.Locator("#track-status")).ToHaveTextAsync("Sedang dikerjakan");
+        await Expect(page.Locator("#track-status")).ToHaveTextAsync("Dalam Proses");
         // Received, verified, assigned, in progress: the lifecycle's only way there.
         await Expect(page.Locator("#timeline .timeline-step")).ToHaveCountAsync(4);
         await Expect(page.Locator("#timeline .timeline-step[data-status=in_progress]")).ToContainTextAsync("Tim DLH sudah dijadwalkan memangkas pohon");

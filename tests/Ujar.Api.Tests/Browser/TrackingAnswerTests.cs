@@ -65,7 +65,7 @@ public sealed class TrackingAnswerTests(Chromium chromium, BrowserCityApp city) 
         await page.Locator("#answer-note").FillAsync("Air masih menggenang setelah hujan tadi malam");
         await page.Locator("#answer-send").ClickAsync();
 
-        await Expect(page.Locator("#track-status")).ToHaveTextAsync("Dibuka kembali");
+        await Expect(page.Locator("#track-status")).ToHaveTextAsync("Dibuka Kembali");
         await Expect(page.Locator("#answer-box")).ToBeHiddenAsync();
         await Expect(page.Locator("#timeline .timeline-step[data-status=reopened]")).ToContainTextAsync("Air masih menggenang setelah hujan tadi malam");
     }
