@@ -2,6 +2,7 @@
 //   /                 → pages/map.js
 //   /lacak/{ticket}   → pages/track.js
 //   /perencana        → pages/planner.js
+//   /kinerja          → pages/performance.js
 
 import 'leaflet/dist/leaflet.css';
 import './styles.css';
@@ -10,6 +11,7 @@ import { h } from './dom.js';
 import { bindLangToggle, translate } from './i18n.js';
 import { LiveConnection } from './live.js';
 import { mountMapPage } from './pages/map.js';
+import { mountPerformancePage } from './pages/performance.js';
 import { mountPlannerPage } from './pages/planner.js';
 import { TrackPage } from './pages/track.js';
 
@@ -20,10 +22,12 @@ const live = new LiveConnection(document.getElementById('live-status'));
 
 const tracked = location.pathname.match(/^\/lacak\/([^/]+)\/?$/);
 const planner = /^\/perencana\/?$/.test(location.pathname);
+const kinerja = /^\/kinerja\/?$/.test(location.pathname);
 let unmount = null;
 
 async function mountPage() {
   if (planner) return mountPlannerPage(root, live);
+  if (kinerja) return mountPerformancePage(root);
   if (!tracked) return mountMapPage(root, live);
   const page = new TrackPage(root, decodeURIComponent(tracked[1]), live);
   await page.add();
