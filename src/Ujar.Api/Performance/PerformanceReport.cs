@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -13,8 +14,8 @@ namespace Ujar.Api.Performance;
 /// <summary>A period of WIB calendar dates, both ends included.</summary>
 public sealed record PerformancePeriod(DateOnly From, DateOnly To)
 {
-    public DateTime FromUtc => StartOfWibDayUtc(From);
-    public DateTime ToExclusiveUtc => StartOfWibDayUtc(To.AddDays(1));
+    [JsonIgnore] public DateTime FromUtc => StartOfWibDayUtc(From);
+    [JsonIgnore] public DateTime ToExclusiveUtc => StartOfWibDayUtc(To.AddDays(1));
 
     private static DateTime StartOfWibDayUtc(DateOnly date) =>
         DateTime.SpecifyKind(date.ToDateTime(TimeOnly.MinValue) - Wib.Offset, DateTimeKind.Utc);

@@ -81,6 +81,7 @@ public sealed class PerformanceApiTests(PerformanceCityApp city) : IClassFixture
 
         Assert.Equal("2026-08-10", report.GetProperty("period").GetProperty("from").GetString());
         Assert.Equal("2026-08-23", report.GetProperty("period").GetProperty("to").GetString());
+        Assert.Equal(["from", "to"], report.GetProperty("period").EnumerateObject().Select(p => p.Name));
         var opds = report.GetProperty("opds").EnumerateArray().ToList();
         Assert.Equal(["dishub", "pupr", "dlh", "dinsos", "diskominfo"], opds.Select(o => o.GetProperty("code").GetString()));
 

@@ -56,7 +56,7 @@ export async function mountPerformancePage(root) {
     report = next;
     fromInput.value = report.period.from;
     toInput.value = report.period.to;
-    const search = query(report.period);
+    const search = query({ from: report.period.from, to: report.period.to });
     history.replaceState(null, '', `${location.pathname}${search}`);
     csvLink.href = `/api/performance.csv${search}`;
     csvLink.download = `ujar-kinerja-${report.period.from}-${report.period.to}.csv`;
