@@ -85,8 +85,8 @@ export async function mountPerformancePage(root) {
 
 function opdRow(opd) {
   const rank = opd.ranked
-    ? h('td', { 'data-col': 'rank', 'data-value': opd.rank }, String(opd.rank))
-    : h('td', { 'data-col': 'rank', 'data-value': '', class: 'perf-unranked' }, t('perf.notRanked'));
+    ? h('td', { 'data-col': 'rank', 'data-value': opd.rank, 'data-label': t('perf.rank') }, String(opd.rank))
+    : h('td', { 'data-col': 'rank', 'data-value': '', 'data-label': t('perf.rank'), class: 'perf-unranked' }, t('perf.notRanked'));
   return h('tr', { 'data-code': opd.code, 'data-ranked': opd.ranked ? 'true' : 'false' },
     rank,
     h('th', { scope: 'row' }, pick(opd.name, opd.nameEn)),
@@ -100,19 +100,23 @@ function kecamatanRow(kecamatan) {
 /** Received, the two medians and the three percentages; a percentage shows its counts beside it for checking. */
 function figureCells(row) {
   return [
-    cell('received', row.received, String(row.received)),
-    cell('firstResponseMedianDays', row.firstResponseMedianDays, days(row.firstResponseMedianDays)),
-    cell('resolutionMedianDays', row.resolutionMedianDays, days(row.resolutionMedianDays)),
-    cell('resolvedWithinDeadlinePct', row.resolvedWithinDeadlinePct, percent(row.resolvedWithinDeadlinePct, row.withinDeadline, row.deadlineCounted)),
-    cell('reopenRatePct', row.reopenRatePct, percent(row.reopenRatePct, row.reopened, row.resolved)),
-    cell('stillOpenPct', row.stillOpenPct, percent(row.stillOpenPct, row.stillOpen, row.received)),
+    cell('received', 'perf.received', row.received, String(row.received)),
+    cell('firstResponseMedianDays', 'perf.firstResponse', row.firstResponseMedianDays, days(row.firstResponseMedianDays)),
+    cell('resolutionMedianDays', 'perf.resolution', row.resolutionMedianDays, days(row.resolutionMedianDays)),
+    cell('resolvedWithinDeadlinePct', 'perf.withinDeadline', row.resolvedWithinDeadlinePct,
+      ...percent(row.resolvedWithinDeadlinePct, row.withinDeadline, row.deadlineCounted)),
+    cell('reopenRatePct', 'perf.reopenRate', row.reopenRatePct, ...percent(row.reopenRatePct, row.reopened, row.resolved)),
+    cell('stillOpenPct', 'perf.stillOpen', row.stillOpenPct, ...percent(row.stillOpenPct, row.stillOpen, row.received)),
   ];
 }
 
-const cell = (column, value, text) => h('td', { 'data-col': column, 'data-value': value ?? '' }, text);
+// data-label names the column where a phone shows each row as a card (styles.css).
+const cell = (column, labelKey, value, ...content) =>
+  h('td', { 'data-col': column, 'data-value': value ?? '', 'data-label': t(labelKey) }, h('span', {}, ...content));
 
 const number = (value) => new Intl.NumberFormat(lang() === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: 1 }).format(value);
 
 const days = (value) => (value === null ? '–' : number(value));
 
-const percent = (value, part, whole) => (value === null ? '–' : `${number(value)} % (${part}/${whole})`);
+const percent = (value, part, whole) =>
+  (value === null ? ['–'] : [`${number(value)} %`, ' ', h('span', { class: 'perf-count' }, `(${part}/${whole})`)]);
