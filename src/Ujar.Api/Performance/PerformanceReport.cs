@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Ujar.Api.Boundaries;
+using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
@@ -119,7 +120,7 @@ public static class PerformanceReports
         var opdRows = opds.Select(o => (Opd: o, Figures: Measure(byOpd[o.Code].Select(s => s.AsUnit()), calendar, nowUtc))).ToList();
         // An OPD no longer in the table (renamed code) still shows, by its code.
         opdRows.AddRange(byOpd.Where(g => opds.All(o => o.Code != g.Key)).Select(g =>
-            (new Categories.Opd { Code = g.Key, Name = g.Key, NameEn = g.Key }, Measure(g.Select(s => s.AsUnit()), calendar, nowUtc))));
+            (new Opd { Code = g.Key, Name = g.Key, NameEn = g.Key }, Measure(g.Select(s => s.AsUnit()), calendar, nowUtc))));
 
         var ranked = opdRows.Where(r => r.Figures.Received >= MinimumForRanking).Select(r => r.Figures).ToList();
         var opdResults = opdRows
@@ -159,11 +160,11 @@ public static class PerformanceReports
         foreach (var unit in units)
         {
             received++;
-            if (unit.FirstResponse is { } response) firstResponses.Add(calendar.WorkingDaysBetween(unit.Start, response));
+            if (unit.FirstResponse is { } response) firstResponses.Add(WorkingDays(calendar, unit.Start, response));
             if (unit.FirstResolved is { } firstResolved)
             {
                 resolved++;
-                resolutions.Add(calendar.WorkingDaysBetween(unit.Start, firstResolved));
+                resolutions.Add(WorkingDays(calendar, unit.Start, firstResolved));
                 if (unit.Reopened) reopened++;
             }
             if (unit.HandedOn) continue;
@@ -188,6 +189,10 @@ public static class PerformanceReports
             Median(firstResponses), Median(resolutions), Pct(within, counted), Pct(reopened, resolved), Pct(open, received));
     }
 
+    // A step stamped before its start (clocks of two servers a moment apart) is an answer the same day, not an error.
+    private static int WorkingDays(WorkingCalendar calendar, DateTime start, DateTime end) =>
+        end <= start ? 0 : calendar.WorkingDaysBetween(start, end);
+
     private static double? Median(List<int> values)
     {
         if (values.Count == 0) return null;
@@ -200,7 +205,7 @@ public static class PerformanceReports
     private static double? Pct(int part, int whole) =>
         whole == 0 ? null : Math.Round(100.0 * part / whole, 1, MidpointRounding.AwayFromZero);
 
-    private static OpdPerformance ToOpd(Categories.Opd opd, PerformanceFigures f, int? rank) =>
+    private static OpdPerformance ToOpd(Opd opd, PerformanceFigures f, int? rank) =>
         new(opd.Code, opd.Name, opd.NameEn, f.Received, f.Rejected, f.Resolved, f.Reopened, f.DeadlineCounted, f.WithinDeadline, f.StillOpen,
             f.FirstResponseMedianDays, f.ResolutionMedianDays, f.ResolvedWithinDeadlinePct, f.ReopenRatePct, f.StillOpenPct, rank is not null, rank);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Ujar.Api.Tests.Performance;
 using static Microsoft.Playwright.Assertions;
@@ -22,7 +23,7 @@ public sealed class PerformancePageTests(Chromium chromium, BrowserCityApp city)
     {
         // The class's database is shared by its tests: the first one writes the scenario.
         await using var db = city.NewDb();
-        if (!db.Complaints.Any()) await PerformanceScenario.SeedAsync(db);
+        if (!await db.Complaints.AnyAsync()) await PerformanceScenario.SeedAsync(db);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
