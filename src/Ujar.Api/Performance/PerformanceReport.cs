@@ -58,8 +58,8 @@ public sealed record PerformanceReport(PerformancePeriod Period, DateTimeOffset 
 /// counted from the filing (<see cref="ComplaintDeadlines"/>), whoever held the complaint.</item>
 /// <item>Figures are as of the request: a complaint of the period still open and not yet due counts against no one.</item>
 /// </list>
-/// One SQL query cuts every complaint of the period into those spells (a window over its status steps, read through
-/// the status_changes (complaint_id, at) index); working days and medians are computed here, with the cached calendar.
+/// The database aggregates each complaint's steps (see <see cref="ReadAsync"/>); working days and medians are computed
+/// here, with the cached calendar.
 /// </summary>
 public static class PerformanceReports
 {
@@ -110,17 +110,20 @@ public static class PerformanceReports
     public static async Task<PerformanceReport> ComputeAsync(UjarDb db, WorkingCalendar calendar, PerformancePeriod period, DateTime nowUtc,
         CancellationToken ct)
     {
-        var spells = await ReadSpellsAsync(db, period, ct);
+        var (complaints, reroutedSpells) = await ReadAsync(db, period, ct);
+        // A complaint never re-routed is one spell, the whole complaint, with the OPD it still has.
+        var spells = complaints.Where(c => !c.Rerouted).Select(c => (c.OpdCode, Unit: c.Unit))
+            .Concat(reroutedSpells.Select(s => (s.OpdCode, Unit: s.Unit))).ToList();
         var opds = await db.Opds.AsNoTracking().OrderBy(o => o.Code).ToListAsync(ct);
         var kecamatanNames = await db.Boundaries.AsNoTracking()
             .Where(b => b.Level == BoundaryLevel.Kecamatan && db.BoundaryGenerations.Any(g => g.Id == b.GenerationId && g.IsActive))
             .ToDictionaryAsync(b => b.Code, b => b.Name, ct);
 
-        var byOpd = spells.ToLookup(s => s.OpdCode);
-        var opdRows = opds.Select(o => (Opd: o, Figures: Measure(byOpd[o.Code].Select(s => s.AsUnit()), calendar, nowUtc))).ToList();
+        var byOpd = spells.ToLookup(s => s.OpdCode, s => s.Unit);
+        var opdRows = opds.Select(o => (Opd: o, Figures: Measure(byOpd[o.Code], calendar, nowUtc))).ToList();
         // An OPD no longer in the table (renamed code) still shows, by its code.
         opdRows.AddRange(byOpd.Where(g => opds.All(o => o.Code != g.Key)).Select(g =>
-            (new Opd { Code = g.Key, Name = g.Key, NameEn = g.Key }, Measure(g.Select(s => s.AsUnit()), calendar, nowUtc))));
+            (new Opd { Code = g.Key, Name = g.Key, NameEn = g.Key }, Measure(g, calendar, nowUtc))));
 
         var ranked = opdRows.Where(r => r.Figures.Received >= MinimumForRanking).Select(r => r.Figures).ToList();
         var opdResults = opdRows
@@ -128,11 +131,10 @@ public static class PerformanceReports
             .OrderBy(o => o.Rank ?? int.MaxValue).ThenByDescending(o => o.Received).ThenBy(o => o.Code, StringComparer.Ordinal)
             .ToList();
 
-        var complaints = spells.GroupBy(s => s.ComplaintId).Select(WholeComplaint).ToList();
-        var byKecamatan = complaints.ToLookup(c => c.KecamatanCode);
+        var byKecamatan = complaints.ToLookup(c => c.KecamatanCode, c => c.Unit);
         var kecamatanResults = kecamatanNames.Keys.Union(byKecamatan.Select(g => g.Key))
             .Select(code => ToKecamatan(code, kecamatanNames.GetValueOrDefault(code, code),
-                Measure(byKecamatan[code].Select(c => c.Unit), calendar, nowUtc)))
+                Measure(byKecamatan[code], calendar, nowUtc)))
             .OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
 
         return new PerformanceReport(period, Wib.ToWib(nowUtc), Definitions, opdResults, kecamatanResults);
@@ -213,83 +215,100 @@ public static class PerformanceReports
         new(code, name, f.Received, f.Rejected, f.Resolved, f.Reopened, f.DeadlineCounted, f.WithinDeadline, f.StillOpen,
             f.FirstResponseMedianDays, f.ResolutionMedianDays, f.ResolvedWithinDeadlinePct, f.ReopenRatePct, f.StillOpenPct);
 
-    /// <summary>One OPD's spell with one complaint (see the class comment); spell 0 starts at the filing.</summary>
-    private sealed record Spell(long ComplaintId, DateTime CreatedAt, ComplaintStatus Status, string KecamatanCode, int ResolveDays, int Number,
-        string OpdCode, DateTime StartedAt, DateTime? FirstResponseAt, DateTime? FirstResolvedAt, DateTime? LastResolvedAt, bool Reopened,
-        bool HandedOn)
-    {
-        public Unit AsUnit() => new(StartedAt, FirstResponseAt, FirstResolvedAt, LastResolvedAt, Reopened, HandedOn, Status, ResolveDays);
-    }
+    /// <summary>A complaint of the period as a whole (the citizen's view; also its one OPD spell when never re-routed).</summary>
+    private sealed record ComplaintRow(long Id, string OpdCode, string KecamatanCode, bool Rerouted, Unit Unit);
 
-    private sealed record ComplaintUnit(string KecamatanCode, Unit Unit);
-
-    /// <summary>The citizen's view of a complaint: every clock from the filing, the first answer from whoever gave it.</summary>
-    private static ComplaintUnit WholeComplaint(IEnumerable<Spell> spells)
-    {
-        var all = spells.OrderBy(s => s.Number).ToList();
-        var first = all[0];
-        return new ComplaintUnit(first.KecamatanCode, new Unit(first.CreatedAt, first.FirstResponseAt,
-            all.Min(s => s.FirstResolvedAt), all.Max(s => s.LastResolvedAt), all.Any(s => s.Reopened), HandedOn: false, first.Status,
-            first.ResolveDays));
-    }
+    /// <summary>One OPD's spell with a re-routed complaint (see the class comment).</summary>
+    private sealed record SpellRow(string OpdCode, Unit Unit);
 
     /// <summary>
-    /// One row per OPD spell of every complaint filed in the period (one row, spell 0, for a complaint without steps).
-    /// A spell after the first begins with the re-route's "Diterima" step (from Bukan Wewenang), which carries the
-    /// receiving OPD; the Bukan Wewenang step before it is the last step of the OPD handing it on.
+    /// Two queries. The first aggregates every complaint of the period over its steps (GROUP BY the complaint: no
+    /// window, no sort beyond the join's): that is the whole-complaint view, and the OPD view of the complaints never
+    /// re-routed. The second cuts only the re-routed complaints (a few per cent) into OPD spells: a spell after the
+    /// first begins with the re-route's "Diterima" step (from Bukan Wewenang), which carries the receiving OPD; the
+    /// Bukan Wewenang step before it is the last step of the OPD handing it on. JIT is off: compiling these plans cost
+    /// more than running them.
     /// </summary>
-    private static async Task<List<Spell>> ReadSpellsAsync(UjarDb db, PerformancePeriod period, CancellationToken ct)
+    private static async Task<(List<ComplaintRow> Complaints, List<SpellRow> Spells)> ReadAsync(UjarDb db, PerformancePeriod period,
+        CancellationToken ct)
     {
-        const string sql = """
-            WITH cohort AS (
-                SELECT c.id, c.created_at, c.status, c.opd_code, c.kecamatan_code, k.resolve_days
-                FROM complaints c
-                JOIN categories k ON k.code = c.category_code
-                WHERE c.created_at >= @from AND c.created_at < @to AND c.status <> 'Duplicate'
-            ), steps AS (
+        const string complaintsSql = """
+            SELECT c.id, c.created_at, c.status, c.opd_code, c.kecamatan_code, k.resolve_days,
+                   min(s.at) FILTER (WHERE s."from" = 'Received'),
+                   min(s.at) FILTER (WHERE s."to" = 'Resolved'),
+                   max(s.at) FILTER (WHERE s."to" = 'Resolved'),
+                   coalesce(bool_or(s."to" = 'Reopened'), false),
+                   coalesce(bool_or(s."to" = 'NotOurRemit'), false)
+            FROM complaints c
+            JOIN categories k ON k.code = c.category_code
+            LEFT JOIN status_changes s ON s.complaint_id = c.id
+            WHERE c.created_at >= @from AND c.created_at < @to AND c.status <> 'Duplicate'
+            GROUP BY c.id, k.resolve_days
+            """;
+        const string spellsSql = """
+            WITH steps AS (
                 SELECT s.complaint_id, s."from", s."to", s.at, s.opd_code,
                        count(*) FILTER (WHERE s."from" = 'NotOurRemit' AND s."to" = 'Received')
                            OVER (PARTITION BY s.complaint_id ORDER BY s.at, s.id) AS spell
                 FROM status_changes s
-                JOIN cohort c ON c.id = s.complaint_id
-            ), spells AS (
-                SELECT complaint_id, spell,
-                       (array_agg(opd_code ORDER BY at))[1] AS opd_code,
-                       min(at) AS first_step_at,
-                       min(at) FILTER (WHERE "from" = 'Received') AS first_response_at,
-                       min(at) FILTER (WHERE "to" = 'Resolved') AS first_resolved_at,
-                       max(at) FILTER (WHERE "to" = 'Resolved') AS last_resolved_at,
-                       bool_or("to" = 'Reopened') AS reopened,
-                       bool_or("to" = 'NotOurRemit') AS handed_on
-                FROM steps
-                GROUP BY complaint_id, spell
+                WHERE s.complaint_id = ANY(@ids)
             )
-            SELECT c.id, c.created_at, c.status, c.kecamatan_code, c.resolve_days,
-                   coalesce(s.spell, 0)::int,
-                   coalesce(s.opd_code, c.opd_code),
-                   CASE WHEN coalesce(s.spell, 0) = 0 THEN c.created_at ELSE s.first_step_at END,
-                   s.first_response_at, s.first_resolved_at, s.last_resolved_at,
-                   coalesce(s.reopened, false), coalesce(s.handed_on, false)
-            FROM cohort c
-            LEFT JOIN spells s ON s.complaint_id = c.id
+            SELECT complaint_id, spell::int,
+                   (array_agg(opd_code ORDER BY at))[1],
+                   min(at),
+                   min(at) FILTER (WHERE "from" = 'Received'),
+                   min(at) FILTER (WHERE "to" = 'Resolved'),
+                   max(at) FILTER (WHERE "to" = 'Resolved'),
+                   bool_or("to" = 'Reopened'),
+                   bool_or("to" = 'NotOurRemit')
+            FROM steps
+            GROUP BY complaint_id, spell
             """;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened) await connection.OpenAsync(ct);
         try
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.Add(new NpgsqlParameter<DateTime>("from", NpgsqlDbType.TimestampTz) { TypedValue = period.FromUtc });
-            command.Parameters.Add(new NpgsqlParameter<DateTime>("to", NpgsqlDbType.TimestampTz) { TypedValue = period.ToExclusiveUtc });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var spells = new List<Spell>();
-            while (await reader.ReadAsync(ct))
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await using (var settings = new NpgsqlCommand("SET LOCAL jit = off", connection, tx)) await settings.ExecuteNonQueryAsync(ct);
+
+            var complaints = new List<ComplaintRow>();
+            await using (var command = new NpgsqlCommand(complaintsSql, connection, tx))
             {
-                spells.Add(new Spell(reader.GetInt64(0), reader.GetDateTime(1), Enum.Parse<ComplaintStatus>(reader.GetString(2)),
-                    reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetString(6), reader.GetDateTime(7),
-                    Nullable(reader, 8), Nullable(reader, 9), Nullable(reader, 10), reader.GetBoolean(11), reader.GetBoolean(12)));
+                command.Parameters.Add(new NpgsqlParameter<DateTime>("from", NpgsqlDbType.TimestampTz) { TypedValue = period.FromUtc });
+                command.Parameters.Add(new NpgsqlParameter<DateTime>("to", NpgsqlDbType.TimestampTz) { TypedValue = period.ToExclusiveUtc });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var created = reader.GetDateTime(1);
+                    var rerouted = reader.GetBoolean(10);
+                    complaints.Add(new ComplaintRow(reader.GetInt64(0), reader.GetString(3), reader.GetString(4), rerouted,
+                        new Unit(created, Nullable(reader, 6), Nullable(reader, 7), Nullable(reader, 8), reader.GetBoolean(9), HandedOn: false,
+                            Enum.Parse<ComplaintStatus>(reader.GetString(2)), reader.GetInt32(5))));
+                }
             }
-            return spells;
+
+            var byId = complaints.Where(c => c.Rerouted).ToDictionary(c => c.Id);
+            var spells = new List<SpellRow>();
+            if (byId.Count > 0)
+            {
+                await using var command = new NpgsqlCommand(spellsSql, connection, tx);
+                command.Parameters.Add(new NpgsqlParameter<long[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. byId.Keys] });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var complaint = byId[reader.GetInt64(0)].Unit;
+                    // The first spell starts at the filing; a later one at the re-route that began it.
+                    var start = reader.GetInt32(1) == 0 ? complaint.Start : reader.GetDateTime(3);
+                    spells.Add(new SpellRow(reader.GetString(2), complaint with
+                    {
+                        Start = start, FirstResponse = Nullable(reader, 4), FirstResolved = Nullable(reader, 5), LastResolved = Nullable(reader, 6),
+                        Reopened = reader.GetBoolean(7), HandedOn = reader.GetBoolean(8),
+                    }));
+                }
+            }
+            await tx.CommitAsync(ct);
+            return (complaints, spells);
         }
         finally
         {
