@@ -67,6 +67,10 @@ public static class PerformanceReports
     /// more about luck than about the agency.</summary>
     public const int MinimumForRanking = 10;
 
+    /// <summary>Calendar days after today the working-day table covers: more than the longest resolve deadline (14
+    /// working days) plus the longest run of holidays; a deadline beyond it is still right, only slower.</summary>
+    private const int DeadlineReachDays = 90;
+
     private static readonly HashSet<ComplaintStatus> OpenStatuses =
         [ComplaintStatus.Received, ComplaintStatus.Verified, ComplaintStatus.Assigned, ComplaintStatus.InProgress, ComplaintStatus.Reopened];
 
@@ -119,11 +123,14 @@ public static class PerformanceReports
             .Where(b => b.Level == BoundaryLevel.Kecamatan && db.BoundaryGenerations.Any(g => g.Id == b.GenerationId && g.IsActive))
             .ToDictionaryAsync(b => b.Code, b => b.Name, ct);
 
+        // Every start is a filing or a re-route in the period and every end is before now; deadlines reach beyond now.
+        var calendarIndex = new WorkingDayIndex(calendar, period.From.AddDays(-1),
+            WorkingDayIndex.WibDate(nowUtc > period.ToExclusiveUtc ? nowUtc : period.ToExclusiveUtc).AddDays(DeadlineReachDays));
         var byOpd = spells.ToLookup(s => s.OpdCode, s => s.Unit);
-        var opdRows = opds.Select(o => (Opd: o, Figures: Measure(byOpd[o.Code], calendar, nowUtc))).ToList();
+        var opdRows = opds.Select(o => (Opd: o, Figures: Measure(byOpd[o.Code], calendarIndex, nowUtc))).ToList();
         // An OPD no longer in the table (renamed code) still shows, by its code.
         opdRows.AddRange(byOpd.Where(g => opds.All(o => o.Code != g.Key)).Select(g =>
-            (new Opd { Code = g.Key, Name = g.Key, NameEn = g.Key }, Measure(g, calendar, nowUtc))));
+            (new Opd { Code = g.Key, Name = g.Key, NameEn = g.Key }, Measure(g, calendarIndex, nowUtc))));
 
         var ranked = opdRows.Where(r => r.Figures.Received >= MinimumForRanking).Select(r => r.Figures).ToList();
         var opdResults = opdRows
@@ -134,7 +141,7 @@ public static class PerformanceReports
         var byKecamatan = complaints.ToLookup(c => c.KecamatanCode, c => c.Unit);
         var kecamatanResults = kecamatanNames.Keys.Union(byKecamatan.Select(g => g.Key))
             .Select(code => ToKecamatan(code, kecamatanNames.GetValueOrDefault(code, code),
-                Measure(byKecamatan[code], calendar, nowUtc)))
+                Measure(byKecamatan[code], calendarIndex, nowUtc)))
             .OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
 
         return new PerformanceReport(period, Wib.ToWib(nowUtc), Definitions, opdResults, kecamatanResults);
@@ -154,7 +161,7 @@ public static class PerformanceReports
     private readonly record struct Unit(DateTime Start, DateTime? FirstResponse, DateTime? FirstResolved, DateTime? LastResolved,
         bool Reopened, bool HandedOn, ComplaintStatus Status, int ResolveDays);
 
-    private static PerformanceFigures Measure(IEnumerable<Unit> units, WorkingCalendar calendar, DateTime nowUtc)
+    private static PerformanceFigures Measure(IEnumerable<Unit> units, WorkingDayIndex calendar, DateTime nowUtc)
     {
         int received = 0, rejected = 0, resolved = 0, reopened = 0, counted = 0, within = 0, open = 0;
         var firstResponses = new List<int>();
@@ -192,7 +199,7 @@ public static class PerformanceReports
     }
 
     // A step stamped before its start (clocks of two servers a moment apart) is an answer the same day, not an error.
-    private static int WorkingDays(WorkingCalendar calendar, DateTime start, DateTime end) =>
+    private static int WorkingDays(WorkingDayIndex calendar, DateTime start, DateTime end) =>
         end <= start ? 0 : calendar.WorkingDaysBetween(start, end);
 
     private static double? Median(List<int> values)
@@ -270,7 +277,9 @@ public static class PerformanceReports
         try
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            await using (var settings = new NpgsqlCommand("SET LOCAL jit = off", connection, tx)) await settings.ExecuteNonQueryAsync(ct);
+            // The per-complaint sort of a year's complaints fits in 64 MB instead of spilling to disk.
+            await using (var settings = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection, tx))
+                await settings.ExecuteNonQueryAsync(ct);
 
             var complaints = new List<ComplaintRow>();
             await using (var command = new NpgsqlCommand(complaintsSql, connection, tx))
@@ -284,7 +293,7 @@ public static class PerformanceReports
                     var rerouted = reader.GetBoolean(10);
                     complaints.Add(new ComplaintRow(reader.GetInt64(0), reader.GetString(3), reader.GetString(4), rerouted,
                         new Unit(created, Nullable(reader, 6), Nullable(reader, 7), Nullable(reader, 8), reader.GetBoolean(9), HandedOn: false,
-                            Enum.Parse<ComplaintStatus>(reader.GetString(2)), reader.GetInt32(5))));
+                            StatusNames[reader.GetString(2)], reader.GetInt32(5))));
                 }
             }
 
@@ -315,6 +324,9 @@ public static class PerformanceReports
             if (opened) await connection.CloseAsync();
         }
     }
+
+    private static readonly Dictionary<string, ComplaintStatus> StatusNames =
+        Enum.GetValues<ComplaintStatus>().ToDictionary(s => s.ToString());
 
     private static DateTime? Nullable(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDateTime(ordinal);
 }
