@@ -4,8 +4,9 @@
 # received → verified → assigned → in progress → resolved → closed / reopened; or rejected; one in 50 re-routed to
 # another OPD first); ids follow the filing time, as the service writes them. It starts its own throwaway PostgreSQL
 # + PostGIS, migrates it, imports the fixture city's boundaries, starts a Release service, waits until the service has
-# loaded its in-memory hotspot points (that start-up work would otherwise land in the timings) and times the default period (the last 90 days) and a full 366-day period, RUNS times each (median,
-# min, max, via curl). Nothing here is part of `dotnet test`.
+# loaded its in-memory hotspot points (that start-up work would otherwise land in the timings) and times the default
+# period (the last 90 days) and a full 366-day period, RUNS times each (median, min, max, via curl). Nothing here is
+# part of `dotnet test`.
 #   tests/performance-bench.sh            COMPLAINTS=200000 RUNS=3 tests/performance-bench.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
