@@ -240,6 +240,12 @@ public static class PerformanceReports
         CancellationToken ct)
     {
         const string complaintsSql = """
+            WITH period_ids AS (
+                -- OFFSET 0 keeps the planner from answering min/max by walking the primary key from one end through
+                -- every complaint outside the period; this reads the period's range of the created_at index.
+                SELECT min(id) AS low, max(id) AS high
+                FROM (SELECT id FROM complaints WHERE created_at >= @from AND created_at < @to OFFSET 0) period
+            )
             SELECT c.id, c.created_at, c.status, c.opd_code, c.kecamatan_code, max(k.resolve_days),
                    min(s.at) FILTER (WHERE s."from" = 'Received'),
                    min(s.at) FILTER (WHERE s."to" = 'Resolved'),
@@ -252,8 +258,7 @@ public static class PerformanceReports
                 -- Redundant for the answer, decisive for the cost: ids follow the filing order, so the period's
                 -- complaints hold a narrow range of ids and the steps are read from that range of the
                 -- (complaint_id, at) index instead of the whole table.
-                AND s.complaint_id BETWEEN (SELECT min(id) FROM complaints WHERE created_at >= @from AND created_at < @to)
-                                       AND (SELECT max(id) FROM complaints WHERE created_at >= @from AND created_at < @to)
+                AND s.complaint_id BETWEEN (SELECT low FROM period_ids) AND (SELECT high FROM period_ids)
             WHERE c.created_at >= @from AND c.created_at < @to AND c.status <> 'Duplicate'
             -- By the key alone: the rows arrive in id order from the merge join, so no sort is needed.
             GROUP BY c.id
