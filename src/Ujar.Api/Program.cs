@@ -6,6 +6,7 @@ using Ujar.Api.Complaints;
 using Ujar.Api.Demo;
 using Ujar.Api.Hotspots;
 using Ujar.Api.Live;
+using Ujar.Api.Performance;
 using Ujar.Api.Supports;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
@@ -43,6 +44,7 @@ app.MapTasks();           // OPD staff and crews: work queue, audit trail, statu
 app.MapSupports();        // "Dukung" and the nearby list offered before filing a duplicate
 app.MapLive();            // /hubs/live and GET /api/events
 app.MapHotspots();        // planners' layers: hex bins + Gi*, trend, density clusters, kelurahan
+app.MapPerformance();     // public figures per OPD and kecamatan (/kinerja), JSON and CSV
 app.MapBoundaries();
 app.MapCategories();
 app.MapWebApp();          // the map front end from web/dist, GET /api/config

@@ -2,9 +2,13 @@
 //   /                 → pages/map.js
 //   /lacak/{ticket}   → pages/track.js
 //   /perencana        → pages/planner.js
+<<<<<<< HEAD
 //   /masuk            → pages/signin.js (staff sign-in)
 //   /petugas          → pages/crew.js (field crew, signed in)
 //   /opd              → pages/queue.js (OPD staff queue, signed in)
+=======
+//   /kinerja          → pages/performance.js
+>>>>>>> performance
 
 import 'leaflet/dist/leaflet.css';
 import './styles.css';
@@ -14,6 +18,7 @@ import { bindLangToggle, translate } from './i18n.js';
 import { LiveConnection } from './live.js';
 import { mountCrewPage } from './pages/crew.js';
 import { mountMapPage } from './pages/map.js';
+import { mountPerformancePage } from './pages/performance.js';
 import { mountPlannerPage } from './pages/planner.js';
 import { mountQueuePage } from './pages/queue.js';
 import { mountSignInPage } from './pages/signin.js';
@@ -26,13 +31,21 @@ const live = new LiveConnection(document.getElementById('live-status'));
 
 const tracked = location.pathname.match(/^\/lacak\/([^/]+)\/?$/);
 const planner = /^\/perencana\/?$/.test(location.pathname);
+<<<<<<< HEAD
 const staffPages = { '/masuk': mountSignInPage, '/petugas': mountCrewPage, '/opd': mountQueuePage };
 const staffPage = staffPages[location.pathname.replace(/\/$/, '')];
+=======
+const kinerja = /^\/kinerja\/?$/.test(location.pathname);
+>>>>>>> performance
 let unmount = null;
 
 async function mountPage() {
   if (planner) return mountPlannerPage(root, live);
+<<<<<<< HEAD
   if (staffPage) return staffPage(root, live);
+=======
+  if (kinerja) return mountPerformancePage(root);
+>>>>>>> performance
   if (!tracked) return mountMapPage(root, live);
   const page = new TrackPage(root, decodeURIComponent(tracked[1]), live);
   await page.add();
