@@ -240,7 +240,6 @@ const STRINGS = {
     'status.closed': 'Ditutup',
     'status.rejected': 'Ditolak',
     'status.duplicate': 'Duplikat',
-<<<<<<< HEAD
     'status.not_our_remit': 'Bukan Wewenang',
     'status.reopened': 'Dibuka Kembali',
     'answer.question': 'Sudah benar-benar selesai? Hanya Anda, pelapor tiket ini, yang bisa menjawab.',
@@ -256,9 +255,6 @@ const STRINGS = {
     'actor.crew': 'tim lapangan',
     'actor.admin': 'admin Pemkot',
     'actor.system': 'sistem',
-=======
-    'status.not_our_remit': 'Bukan kewenangan Pemkot',
-    'status.reopened': 'Dibuka kembali',
     'perf.title': 'Kinerja penanganan laporan',
     'perf.intro': 'Angka per OPD dan per kecamatan untuk laporan yang diajukan dalam periode yang dipilih. Cara menghitungnya dijelaskan di bagian Definisi.',
     'perf.periodLabel': 'Periode laporan',
@@ -288,7 +284,6 @@ const STRINGS = {
     'perf.def.ranking': 'Peringkat',
     'perf.def.kecamatan': 'Per kecamatan',
     'perf.def.asOf': 'Waktu perhitungan',
->>>>>>> performance
   },
   en: {
     'app.skip': 'Skip to content',
@@ -530,7 +525,6 @@ const STRINGS = {
     'status.duplicate': 'Duplicate',
     'status.not_our_remit': 'Not our remit',
     'status.reopened': 'Reopened',
-<<<<<<< HEAD
     'answer.question': 'Is it really fixed? Only you, who filed this ticket, can answer.',
     'answer.yes': 'Yes, it is fixed',
     'answer.no': 'Not fixed yet',
@@ -544,7 +538,6 @@ const STRINGS = {
     'actor.crew': 'field crew',
     'actor.admin': 'city admin',
     'actor.system': 'the system',
-=======
     'perf.title': 'Complaint handling performance',
     'perf.intro': 'Figures per agency (OPD) and per kecamatan for complaints filed in the chosen period. How each is computed is written under Definitions.',
     'perf.periodLabel': 'Complaint period',
@@ -574,7 +567,6 @@ const STRINGS = {
     'perf.def.ranking': 'Ranking',
     'perf.def.kecamatan': 'Per kecamatan',
     'perf.def.asOf': 'Time of computation',
->>>>>>> performance
   },
 };
 

@@ -2,13 +2,10 @@
 //   /                 → pages/map.js
 //   /lacak/{ticket}   → pages/track.js
 //   /perencana        → pages/planner.js
-<<<<<<< HEAD
 //   /masuk            → pages/signin.js (staff sign-in)
 //   /petugas          → pages/crew.js (field crew, signed in)
 //   /opd              → pages/queue.js (OPD staff queue, signed in)
-=======
 //   /kinerja          → pages/performance.js
->>>>>>> performance
 
 import 'leaflet/dist/leaflet.css';
 import './styles.css';
@@ -31,21 +28,15 @@ const live = new LiveConnection(document.getElementById('live-status'));
 
 const tracked = location.pathname.match(/^\/lacak\/([^/]+)\/?$/);
 const planner = /^\/perencana\/?$/.test(location.pathname);
-<<<<<<< HEAD
 const staffPages = { '/masuk': mountSignInPage, '/petugas': mountCrewPage, '/opd': mountQueuePage };
 const staffPage = staffPages[location.pathname.replace(/\/$/, '')];
-=======
 const kinerja = /^\/kinerja\/?$/.test(location.pathname);
->>>>>>> performance
 let unmount = null;
 
 async function mountPage() {
   if (planner) return mountPlannerPage(root, live);
-<<<<<<< HEAD
   if (staffPage) return staffPage(root, live);
-=======
   if (kinerja) return mountPerformancePage(root);
->>>>>>> performance
   if (!tracked) return mountMapPage(root, live);
   const page = new TrackPage(root, decodeURIComponent(tracked[1]), live);
   await page.add();
