@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
@@ -20,6 +21,8 @@ public static class AccountsSetup
     /// </summary>
     public static IServiceCollection AddStaffAccounts(this IServiceCollection services)
     {
+        services.AddMemoryCache();
+        services.AddSingleton<CurrentStamps>();
         services.AddIdentityApiEndpoints<StaffUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -74,13 +77,28 @@ public static class AccountsSetup
     /// for its whole 12 hours. An admin who disables an account, changes its role or OPD, or sets its password updates
     /// the stamp, so checking it here (one primary-key read per signed-in request) makes such a change bite at the next
     /// request, whichever way the person signed in. A hub connection already open keeps its sign-in until it closes.
+    /// A stamp found current is trusted for <see cref="CurrentStamps.Lifetime"/> (a crew's phone polls nearby tasks;
+    /// a database read per request halved its rate): the instance that makes a change forgets it at once, other
+    /// instances within that time.
     /// </summary>
     private static async Task RefuseRevokedSignInsAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.User.Identity?.IsAuthenticated == true
-            && await context.RequestServices.GetRequiredService<SignInManager<StaffUser>>().ValidateSecurityStampAsync(context.User) is null)
+        if (context.User.Identity?.IsAuthenticated == true && !await StillValidAsync(context))
             context.User = new ClaimsPrincipal(new ClaimsIdentity());
         await next(context);
+    }
+
+    private static async Task<bool> StillValidAsync(HttpContext context)
+    {
+        var stamps = context.RequestServices.GetRequiredService<CurrentStamps>();
+        var userId = context.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        var stamp = context.User.FindFirstValue(context.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value
+            .ClaimsIdentity.SecurityStampClaimType);
+        if (userId is not null && stamp is not null && stamps.IsKnownCurrent(userId, stamp)) return true;
+        if (await context.RequestServices.GetRequiredService<SignInManager<StaffUser>>().ValidateSecurityStampAsync(context.User) is null)
+            return false;
+        if (userId is not null && stamp is not null) stamps.Remember(userId, stamp);
+        return true;
     }
 
     private static Task Status(HttpResponse response, int status)
@@ -112,4 +130,19 @@ public sealed class StaffClaimsFactory(UserManager<StaffUser> users, RoleManager
         if (user.Email is { } email && !identity.HasClaim(c => c.Type == ClaimTypes.Email)) identity.AddClaim(new Claim(ClaimTypes.Email, email));
         return identity;
     }
+}
+
+/// <summary>The security stamp last found current per account, remembered briefly (see <c>RefuseRevokedSignInsAsync</c>).</summary>
+public sealed class CurrentStamps(IMemoryCache cache)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(15);
+
+    public bool IsKnownCurrent(string userId, string stamp) => cache.TryGetValue(Key(userId), out string? known) && known == stamp;
+
+    public void Remember(string userId, string stamp) => cache.Set(Key(userId), stamp, Lifetime);
+
+    /// <summary>Called after an account's stamp changes, so this instance checks it again at the next request.</summary>
+    public void Forget(string userId) => cache.Remove(Key(userId));
+
+    private static string Key(string userId) => $"stamp:{userId}";
 }

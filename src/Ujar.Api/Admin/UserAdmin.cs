@@ -146,6 +146,7 @@ public static class UserAdmin
         if (endSignIns) results.Add(await users.UpdateSecurityStampAsync(user));
         if (results.FirstOrDefault(r => !r.Succeeded) is { } failed) return NotChanged(failed);
         await tx.CommitAsync(ct);
+        if (endSignIns) http.RequestServices.GetRequiredService<CurrentStamps>().Forget(user.Id);
 
         if (changes.Count > 0)
             loggers.Audit().LogInformation("Admin {Admin} changed account {Email}: {Changes}", me.Email, user.Email, string.Join(", ", changes));
@@ -167,6 +168,7 @@ public static class UserAdmin
         var added = await users.AddPasswordAsync(user, body!.Password!);
         if (!added.Succeeded) return NotChanged(added);
         await tx.CommitAsync(ct);
+        http.RequestServices.GetRequiredService<CurrentStamps>().Forget(user.Id);
 
         loggers.Audit().LogInformation("Admin {Admin} set a new password for account {Email}", StaffScope.Of(http.User)?.Email, user.Email);
         return TypedResults.NoContent();

@@ -59,6 +59,8 @@ public static class NearbyTasks
         try
         {
             await using var command = Command(connection, query);
+            // Prepared once per pooled connection (Npgsql keeps it): PostgreSQL plans this query only the first time.
+            await command.PrepareAsync(ct);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var tasks = new List<WorkTask>();
             while (await reader.ReadAsync(ct))
