@@ -26,6 +26,7 @@ opd=pupr
 
 die() { echo "tasks-bench.sh: $*" >&2; exit 1; }
 source tests/lib/throwaway-pg.sh
+source tests/lib/cpu.sh
 [[ -f $gis/tanjungpinang_kelurahan.geojson ]] || die "official boundaries not found in $gis: set UJAR_GIS_DATA"
 for tool in wrk pgbench psql dotnet curl; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install wrk postgresql-15-postgis-3)"
@@ -124,7 +125,9 @@ export UJAR_BENCH_TOKEN=$token UJAR_BENCH_BOX="$min_lon $min_lat $max_lon $max_l
 echo "== wrk -t2 -c$connections GET /api/tasks/nearby (${warmup_seconds} s warm-up, ${seconds} s measured)"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 wrk -t2 -c"$connections" -d"${warmup_seconds}s" -s tests/Ujar.Benchmarks/nearby.lua "$service_url" >/dev/null
+take_cpu_snapshot; cpu_before=$cpu_snapshot
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/Ujar.Benchmarks/nearby.lua "$service_url" | tee "$work/wrk.out"
+take_cpu_snapshot; cpu_after=$cpu_snapshot
 kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""
 declare -A w
 while IFS='=' read -r key value; do w[$key]=$value; done < <(grep -E '^wrk\.[a-z_0-9]+=' "$work/wrk.out")
@@ -137,7 +140,10 @@ pgbench_() { pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$
   -D min_lon_u="$(micro "$min_lon")" -D max_lon_u="$(micro "$max_lon")" -D min_lat_u="$(micro "$min_lat")" -D max_lat_u="$(micro "$max_lat")" \
   -D opd="$opd" -D radius="$radius" -D lim="$limit" -f tests/Ujar.Benchmarks/nearby.sql "$@" ujar; }
 pgbench_ -T "$warmup_seconds" >/dev/null 2>&1
-pgbench_ -T "$seconds" -r 2>&1 | tee "$work/pgbench.out"
+take_cpu_snapshot; cpu_before_pg=$cpu_snapshot
+pgbench_ -T "$seconds" 2>&1 | tee "$work/pgbench.out"
+sleep 0.5 # the postmaster reaps the backends that pgbench's clients leave
+take_cpu_snapshot; cpu_after_pg=$cpu_snapshot
 pg_tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.out" | head -1)
 pg_latency=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$work/pgbench.out")
 pg_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
@@ -160,6 +166,8 @@ $(printf '  | %-44s | %7.0f req/s | p50 %6.2f ms, p99 %6.2f ms | non-2xx %s, soc
     "$(calc %.2f "${w[wrk.p99_us]} / 1000")" "${w[wrk.status_errors]}" "${w[wrk.socket_errors]}")
 $(printf '  | %-44s | %7.0f tps   | latency avg %6.2f ms          | failed %s |' \
     "pgbench, the same KNN SQL, -c$connections -j2" "$pg_tps" "$pg_latency" "${pg_failed:-0}")
+  ours:    $(cpu_report "$cpu_before" "$cpu_after" "${w[wrk.requests]}" wrk)
+  pgbench: $(cpu_report "$cpu_before_pg" "$cpu_after_pg" "$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/pgbench.out")" pgbench)
   ratio ours / pgbench: $(calc %.2f "$our_rps / $pg_tps")  (goal ≥ 0.5; p99 goal < 20 ms)
   check: one request from the city's centre returned $sample_items tasks.
 SUMMARY
