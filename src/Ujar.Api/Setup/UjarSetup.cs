@@ -1,3 +1,4 @@
+using Npgsql;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.IO.Converters;
@@ -15,10 +16,15 @@ public static class UjarSetup
 {
     /// <summary>The database: one pooled DbContext factory over Npgsql + NetTopologySuite. The connection string is
     /// read when first needed, so an embedded cluster started after <c>Build()</c> can still supply it.</summary>
+    /// <remarks>Pooled connections are handed on without Npgsql's session reset (RESET ALL, CLOSE ALL, UNLISTEN *,
+    /// advisory unlocks… sent with the next use of the connection): Ujar keeps no session state (settings are
+    /// <c>SET LOCAL</c>, advisory locks transaction-scoped, no temp tables), so the reset was work for PostgreSQL on every
+    /// request for nothing.</remarks>
     public static IServiceCollection AddUjarDatabase(this IServiceCollection services)
     {
         services.AddPooledDbContextFactory<UjarDb>((sp, options) => options
-            .UseNpgsql(ConnectionString(sp.GetRequiredService<IConfiguration>()), npgsql => npgsql.UseNetTopologySuite())
+            .UseNpgsql(new NpgsqlConnectionStringBuilder(ConnectionString(sp.GetRequiredService<IConfiguration>())) { NoResetOnClose = true }
+                .ConnectionString, npgsql => npgsql.UseNetTopologySuite())
             .UseSnakeCaseNamingConvention());
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<UjarDb>>().CreateDbContext());
         return services;
