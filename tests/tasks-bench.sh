@@ -143,12 +143,15 @@ pgbench_() { pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$
   -D opd="$opd" -D radius="$radius" -D lim="$limit" -f tests/Ujar.Benchmarks/nearby.sql "$@" ujar; }
 pgbench_ -T "$warmup_seconds" >/dev/null 2>&1
 take_cpu_snapshot; cpu_before_pg=$cpu_snapshot
-pgbench_ -T "$seconds" 2>&1 | tee "$work/pgbench.out"
+# -l logs every transaction's latency (µs, third column), for pgbench's own p50/p99 beside wrk's.
+pgbench_ -T "$seconds" -l --log-prefix="$work/pgbench-log" 2>&1 | tee "$work/pgbench.out"
 sleep 0.5 # the postmaster reaps the backends that pgbench's clients leave
 take_cpu_snapshot; cpu_after_pg=$cpu_snapshot
 pg_tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.out" | head -1)
 pg_latency=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$work/pgbench.out")
 pg_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+read -r pg_p50 pg_p99 < <(cat "$work"/pgbench-log* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 }
+  END { printf "%.2f %.2f\n", v[int(NR * 0.50)] / 1000, v[int(NR * 0.99)] / 1000 }')
 [[ -n $pg_tps ]] || die "pgbench printed no tps"
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -167,8 +170,8 @@ Ujar nearby-tasks benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($
 $(printf '  | %-44s | %7.0f req/s | p50 %6.2f ms, p99 %6.2f ms | non-2xx %s, socket errors %s |' \
     "GET /api/tasks/nearby, wrk -t2 -c$connections" "$our_rps" "$(calc %.2f "${w[wrk.p50_us]} / 1000")" \
     "$(calc %.2f "${w[wrk.p99_us]} / 1000")" "${w[wrk.status_errors]}" "${w[wrk.socket_errors]}")
-$(printf '  | %-44s | %7.0f tps   | latency avg %6.2f ms          | failed %s |' \
-    "pgbench, the same KNN SQL, -c$connections -j2" "$pg_tps" "$pg_latency" "${pg_failed:-0}")
+$(printf '  | %-44s | %7.0f tps   | p50 %6.2f ms, p99 %6.2f ms | failed %s (avg %s ms) |' \
+    "pgbench, the same KNN SQL, -c$connections -j2" "$pg_tps" "$pg_p50" "$pg_p99" "${pg_failed:-0}" "$pg_latency")
   ours:    $(cpu_report "$cpu_before" "$cpu_after" "${w[wrk.requests]}" wrk)
   pgbench: $(cpu_report "$cpu_before_pg" "$cpu_after_pg" "$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/pgbench.out")" pgbench)
   ratio ours / pgbench: $(calc %.2f "$our_rps / $pg_tps")  (goal ≥ 0.5; p99 goal < 20 ms)
