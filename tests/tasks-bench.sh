@@ -10,7 +10,7 @@
 #   tests/tasks-bench.sh
 # env: UJAR_GIS_DATA (official boundaries; default ../shared/gis-data beside the checkout),
 #      COMPLAINTS (default 1000000), BENCH_SECONDS (each load run, default 20), CONNECTIONS (default 32),
-#      SERVICE_POOL (the service's Npgsql "Maximum Pool Size"; default Npgsql's 100)
+#      SERVICE_POOL (the service's Npgsql "Maximum Pool Size", default 8: about 4 per database core; see README)
 set -euo pipefail
 export LC_ALL=C # decimal points in printf and awk
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ gis=${UJAR_GIS_DATA:-$root/../shared/gis-data}
 complaints=${COMPLAINTS:-1000000}
 seconds=${BENCH_SECONDS:-20}
 connections=${CONNECTIONS:-32}
+service_pool=${SERVICE_POOL:-8}
 warmup_seconds=5
 radius=5000
 limit=20
@@ -95,7 +96,7 @@ service_url="http://127.0.0.1:$http_port"
 echo "== service on $service_url (Release)"
 # The generated city has ~50,000 complaints past their deadlines at once; the deadline watcher's first round would
 # escalate them all during the measurement (in service, escalations trickle in as deadlines pass), so it waits a day.
-Ujar__Sla__IntervalSeconds=86400 ConnectionStrings__Ujar="$ConnectionStrings__Ujar${SERVICE_POOL:+;Maximum Pool Size=$SERVICE_POOL}" \
+Ujar__Sla__IntervalSeconds=86400 ConnectionStrings__Ujar="$ConnectionStrings__Ujar;Maximum Pool Size=$service_pool" \
   dotnet "$api" serve --urls "$service_url" "--contentRoot=$api_bin" >"$work/service.log" 2>&1 &
 service_pid=$!
 for _ in $(seq 1 300); do
@@ -163,7 +164,7 @@ summary=$(cat <<SUMMARY
 Ujar nearby-tasks benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)).
   wrk/pgbench, the service (Release) and PostgreSQL $pg_version share these cores; loopback only. $pg_settings
   $complaints complaints on the official kelurahan, $open_total open (5 %), $open_opd of them for the crew's OPD ($opd).
-  Service connection pool: ${SERVICE_POOL:-Npgsql default (100)} connections at most.
+  Service connection pool: at most $service_pool connections (Maximum Pool Size); pgbench: $connections.
   Crew positions uniform over the city's extent ($min_lon..$max_lon, $min_lat..$max_lat), radius $radius m, limit $limit.
   Load average (1 min) $load_before before, $load_after after.
 
