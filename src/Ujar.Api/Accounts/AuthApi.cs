@@ -36,6 +36,11 @@ public static class AuthApi
 
         signIn.AuthenticationScheme = cookie ? IdentityConstants.ApplicationScheme : IdentityConstants.BearerScheme;
         var result = await signIn.PasswordSignInAsync(body.Email.Trim(), body.Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.IsLockedOut && await signIn.UserManager.FindByEmailAsync(body.Email.Trim()) is { } locked && StaffAccounts.IsDisabled(locked))
+            return Problems.Result(Problems.Create(StatusCodes.Status401Unauthorized, "account_disabled",
+                new Bilingual("Akun dinonaktifkan", "Account disabled"),
+                new Bilingual("Akun ini dinonaktifkan oleh admin. Hubungi admin Diskominfo.",
+                    "An admin has disabled this account. Contact the Diskominfo admin.")));
         if (result.IsLockedOut)
             return Problems.Result(Problems.Create(StatusCodes.Status401Unauthorized, "locked_out",
                 new Bilingual("Akun dikunci sementara", "Account temporarily locked"),

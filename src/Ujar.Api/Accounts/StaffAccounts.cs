@@ -7,6 +7,14 @@ namespace Ujar.Api.Accounts;
 /// <summary>Creating accounts: one role each, and an OPD exactly when the role works for one.</summary>
 public static class StaffAccounts
 {
+    /// <summary>
+    /// Identity has no "disabled": a lockout ending in the year 9999 is one, told apart from the 15-minute lockout after
+    /// wrong passwords by its end. A disabled account cannot sign in, whatever password it is given.
+    /// </summary>
+    public static readonly DateTimeOffset DisabledUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static bool IsDisabled(StaffUser user) => user.LockoutEnd >= DisabledUntil;
+
     public abstract record Outcome;
     public sealed record Created(StaffUser User) : Outcome;
     public sealed record Refused(string Code, string Reason) : Outcome;

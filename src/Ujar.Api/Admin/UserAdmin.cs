@@ -15,12 +15,6 @@ namespace Ujar.Api.Admin;
 /// </summary>
 public static class UserAdmin
 {
-    /// <summary>
-    /// Identity has no "disabled": a lockout ending in the year 9999 is one, told apart from the 15-minute lockout after
-    /// wrong passwords by its end. A disabled account cannot sign in, whatever password it is given.
-    /// </summary>
-    public static readonly DateTimeOffset DisabledUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     public sealed record UserView(string Id, string Email, string Name, string? Role, string? Opd, bool Disabled, bool LockedOut,
         DateTimeOffset? LockedOutUntil);
 
@@ -129,11 +123,11 @@ public static class UserAdmin
             changes.Add($"role {currentRole ?? "-"} → {role}");
             endSignIns = true;
         }
-        var disabled = IsDisabled(user);
+        var disabled = StaffAccounts.IsDisabled(user);
         if (body.Disabled == true && !disabled)
         {
             results.Add(await users.SetLockoutEnabledAsync(user, true));
-            results.Add(await users.SetLockoutEndDateAsync(user, DisabledUntil));
+            results.Add(await users.SetLockoutEndDateAsync(user, StaffAccounts.DisabledUntil));
             changes.Add("disabled");
             endSignIns = true;
         }
@@ -174,11 +168,10 @@ public static class UserAdmin
         return TypedResults.NoContent();
     }
 
-    public static bool IsDisabled(StaffUser user) => user.LockoutEnd >= DisabledUntil;
 
     private static UserView View(StaffUser user, string? role, DateTimeOffset now)
     {
-        var disabled = IsDisabled(user);
+        var disabled = StaffAccounts.IsDisabled(user);
         var lockedOut = !disabled && user.LockoutEnd > now;
         return new UserView(user.Id, user.Email ?? "", user.DisplayName, role, user.OpdCode, disabled, lockedOut,
             lockedOut ? Wib.ToWib(user.LockoutEnd!.Value.UtcDateTime) : null);

@@ -99,7 +99,10 @@ public sealed class UserAdminTests(FixtureCityApp fixture) : IClassFixture<Fixtu
         Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await cookie.GetAsync("/api/auth/me")).StatusCode);
         using var anonymous = fixture.App.CreateClient();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = TestAccounts.Password })).StatusCode);
+        var refused = await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = TestAccounts.Password });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        // Not "try again in 15 minutes": the account stays disabled until an admin enables it.
+        Assert.Equal("account_disabled", (await refused.ReadJsonAsync()).GetProperty("code").GetString());
         Assert.True(Assert.Single(await ListAsync(admin), u => u.GetProperty("email").GetString() == email).GetProperty("disabled").GetBoolean());
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync($"/api/admin/users/{id}", new { disabled = false })).StatusCode);
