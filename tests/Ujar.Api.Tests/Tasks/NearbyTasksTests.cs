@@ -144,7 +144,7 @@ public sealed class NearbyTasksTests(NearbyTasksTests.City city) : IClassFixture
     [Theory]
     [InlineData("pupr")]
     [InlineData(null)]
-    public async Task The_query_walks_the_partial_geography_index_nearest_first(string? opd)
+    public async Task The_query_walks_the_partial_OPD_and_geography_index_nearest_first(string? opd)
     {
         await using var connection = new NpgsqlConnection(city.Tasks.App.ConnectionString);
         await connection.OpenAsync();
@@ -159,6 +159,9 @@ public sealed class NearbyTasksTests(NearbyTasksTests.City city) : IClassFixture
 
         Assert.Contains("Index Scan using ix_complaints_open_location_geography on complaints", text);
         Assert.Contains("Order By: ((location)::geography <-> ", text);
+        // The OPD is looked up in the index (it leads it), not filtered from whatever the index hands over.
+        var indexCondition = plan.FirstOrDefault(line => line.TrimStart().StartsWith("Index Cond:"));
+        if (opd is not null) Assert.Contains("opd_code", indexCondition);
         // No sort of the open complaints: the index hands them over nearest first (the photo subplan may sort its few rows).
         Assert.DoesNotContain("Sort", text.Split("SubPlan")[0]);
     }

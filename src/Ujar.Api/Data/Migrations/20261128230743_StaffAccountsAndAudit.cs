@@ -335,10 +335,12 @@ namespace Ujar.Api.Data.Migrations
             migrationBuilder.Sql("UPDATE live_events e SET opd_code = c.opd_code FROM complaints c WHERE c.id = e.complaint_id AND e.opd_code = ''");
             migrationBuilder.Sql("UPDATE status_changes s SET opd_code = c.opd_code FROM complaints c WHERE c.id = s.complaint_id AND s.opd_code IS NULL");
 
-            // GET /api/tasks/nearby: nearest open complaints by true distance (KNN on geography). Partial, so the index
-            // holds only the few percent still open; a query must repeat this predicate to use it.
+            // GET /api/tasks/nearby: a crew's nearest open complaints by true distance (KNN on geography). Partial, so the
+            // index holds only the few percent still open; a query must repeat this predicate to use it. The OPD leads
+            // (btree_gist) so an OPD with few open tasks finds them without walking every other OPD's nearer ones.
+            migrationBuilder.Sql("CREATE EXTENSION IF NOT EXISTS btree_gist");
             migrationBuilder.Sql("""
-                CREATE INDEX ix_complaints_open_location_geography ON complaints USING gist ((location::geography))
+                CREATE INDEX ix_complaints_open_location_geography ON complaints USING gist (opd_code, (location::geography))
                 WHERE status IN ('Received', 'Verified', 'Assigned', 'InProgress', 'Reopened')
                 """);
         }
