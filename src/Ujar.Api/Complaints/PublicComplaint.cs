@@ -122,11 +122,14 @@ public static class PhotoUrls
 /// <summary>Status names in the API: snake_case English (<c>in_progress</c>); Indonesian labels are the UI's job.</summary>
 public static class ComplaintStatuses
 {
+    // Converted once: every listed complaint (a map page, a crew's nearby tasks) names its status.
+    private static readonly string[] ApiNameOf = Enum.GetValues<ComplaintStatus>()
+        .Select(s => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString())).ToArray();
+
     private static readonly Dictionary<string, ComplaintStatus> ByApiName =
         Enum.GetValues<ComplaintStatus>().ToDictionary(ToApi, s => s, StringComparer.OrdinalIgnoreCase);
 
-    public static string ToApi(ComplaintStatus status) =>
-        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    public static string ToApi(ComplaintStatus status) => ApiNameOf[(int)status];
 
     public static bool TryParse(string text, out ComplaintStatus status) => ByApiName.TryGetValue(text.Trim(), out status);
 

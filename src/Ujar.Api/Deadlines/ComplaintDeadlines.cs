@@ -50,7 +50,9 @@ public static class ComplaintDeadlines
     public static IReadOnlyDictionary<ComplaintStatus, DeadlineKind> KindOwed { get; } =
         Rules.ToDictionary(r => r.Key, r => r.Value.Kind);
 
+    private static readonly string[] KindName = Enum.GetValues<DeadlineKind>()
+        .Select(k => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())).ToArray();
+
     public static DeadlineView ToView(this Deadline deadline, DateTime nowUtc) =>
-        new(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(deadline.Kind.ToString()), Wib.ToWib(deadline.DueUtc),
-            deadline.IsOverdue(nowUtc));
+        new(KindName[(int)deadline.Kind], Wib.ToWib(deadline.DueUtc), deadline.IsOverdue(nowUtc));
 }
