@@ -80,13 +80,14 @@ public sealed class SignInPageTests(Chromium chromium, BrowserCityApp city) : IC
 
         await page.GotoAsync("/opd?overdue=true");
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/masuk");
+        // Polled, not awaited as a navigation event: the page may leave for /masuk before or after `goto` sees /opd load.
+        await Expect(page).ToHaveURLAsync(new Regex("/masuk\\?next="), new() { Timeout = 15000 });
         Assert.Equal("/opd?overdue=true", System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["next"]);
         await page.Locator("#signin-email").FillAsync(staff.Email);
         await page.Locator("#signin-password").FillAsync(TestAccounts.Password);
         await page.Locator("#btn-signin").ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/opd\\?overdue=true$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/opd\\?overdue=true$"));
         await Expect(page.Locator("#staff-name")).ToContainTextAsync(staff.Name);
     }
 
