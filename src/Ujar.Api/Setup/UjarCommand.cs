@@ -90,6 +90,9 @@ public sealed class UjarCommand
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<UjarDb>>().CreateDbContextAsync();
             if (!await db.BoundaryGenerations.AnyAsync())
                 await DemoData.SeedAsync(app.Services, DemoData.DefaultCount, seed: null, app.Logger);
+            else
+                // A demo city from before staff accounts existed gets them too (nothing happens when they are there).
+                await DemoAccounts.SeedAsync(app.Services, app.Logger);
         }
         try
         {

@@ -10,6 +10,7 @@ namespace Ujar.Api.Tests.Setup;
 /// <summary>Quick start 1 as a newcomer sees it: `serve` with no database configured.</summary>
 public sealed class EmbeddedServeTests : IDisposable
 {
+    private const string DemoPassword = "sandi-demo-serve-1";
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"ujar-serve-{Guid.NewGuid():N}"[..24]);
 
     [Fact]
@@ -37,6 +38,8 @@ public sealed class EmbeddedServeTests : IDisposable
             Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
             ticket = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
             Assert.Matches(@"^UJR-\d{4}-\d{6}$", ticket);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/login",
+                new { email = "pupr.crew@ujar.local", password = DemoPassword })).StatusCode);
 
             await StopAsync(first);
         }
@@ -49,6 +52,9 @@ public sealed class EmbeddedServeTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/complaints/{ticket}")).StatusCode);
             var newest = await client.GetFromJsonAsync<JsonElement>("/api/complaints?limit=1");
             Assert.Equal(ticket, newest.GetProperty("features")[0].GetProperty("properties").GetProperty("ticket").GetString());
+            // A start over an existing city checks the demo accounts again (adding none here) and still signs them in.
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/login",
+                new { email = "admin@ujar.local", password = DemoPassword })).StatusCode);
             await StopAsync(second);
         }
     }
@@ -59,6 +65,7 @@ public sealed class EmbeddedServeTests : IDisposable
             ["Ujar__EmbeddedDataDir"] = _dataDir,
             ["Ujar__GisData"] = TestPaths.GisData,
             ["ASPNETCORE_URLS"] = null,
+            ["UJAR_DEMO_PASSWORD"] = DemoPassword,
         }, "serve", "--urls", $"http://127.0.0.1:{port}"))!;
 
     private static async Task<JsonElement> WaitForHealthAsync(HttpClient client, Process process)
