@@ -118,7 +118,7 @@ public static class StaffPolicies
     public const string Admin = "admin";
 }
 
-/// <summary>Adds the account's OPD and display name to its sign-in, beside Identity's id, email and role claims.</summary>
+/// <summary>Adds the account's OPD and display name to its sign-in, beside Identity's id, name, email, stamp and role claims.</summary>
 public sealed class StaffClaimsFactory(UserManager<StaffUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<StaffUser, IdentityRole>(users, roles, options)
 {
@@ -127,7 +127,6 @@ public sealed class StaffClaimsFactory(UserManager<StaffUser> users, RoleManager
         var identity = await base.GenerateClaimsAsync(user);
         if (user.OpdCode is { } opd) identity.AddClaim(new Claim(StaffClaims.Opd, opd));
         identity.AddClaim(new Claim(StaffClaims.DisplayName, user.DisplayName));
-        if (user.Email is { } email && !identity.HasClaim(c => c.Type == ClaimTypes.Email)) identity.AddClaim(new Claim(ClaimTypes.Email, email));
         return identity;
     }
 }

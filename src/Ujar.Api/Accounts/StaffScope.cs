@@ -24,10 +24,6 @@ public sealed record StaffScope(string UserId, string Email, string DisplayName,
     /// <summary>Admin sees every complaint's internals; staff and crew only their own OPD's; planners no one's contacts.</summary>
     public bool CanReadInternals(string complaintOpd) => IsAdmin || (Roles.BelongsToOpd(Role) && OpdCode == complaintOpd);
 
-    /// <summary>Whether this person may make <paramref name="transition"/> on a complaint of <paramref name="complaintOpd"/>.</summary>
-    public bool CanMake(Lifecycle.Transition transition, string complaintOpd) =>
-        CanReadInternals(complaintOpd) && transition.By.HasFlag(Actor) ;
-
     /// <summary>How the lifecycle table names this role; admins act as OPD staff of every OPD.</summary>
     public Actors Actor => Role switch
     {
