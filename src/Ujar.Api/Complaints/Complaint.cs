@@ -32,7 +32,18 @@ public sealed class Complaint
     public string? ReporterEmail { get; set; }
     public bool Anonymous { get; set; }
 
+    /// <summary>The door the complaint came in by; every door files through <see cref="ComplaintIntake"/>.</summary>
     public IntakeChannel Channel { get; set; } = IntakeChannel.Web;
+
+    /// <summary>The channel key an Open311 client filed with (null for the web and WhatsApp): which system sent it.</summary>
+    public int? ChannelKeyId { get; set; }
+
+    /// <summary>A link to media the reporter's system holds (Open311 <c>media_url</c>). Never fetched by the server; staff
+    /// open it themselves.</summary>
+    public string? MediaLink { get; set; }
+
+    /// <summary>Made up by <c>seed-demo</c> or <c>serve --demo-live</c>, not filed by a person.</summary>
+    public bool IsDemo { get; set; }
 
     // Routing facts, kept so a later boundary import never rewrites history.
     public bool Snapped { get; set; }
@@ -84,10 +95,13 @@ public enum ComplaintStatus
     Reopened,
 }
 
+/// <summary>The doors complaints come in by. Stored by name; the API and exports use the lower-case name.</summary>
 public enum IntakeChannel
 {
+    /// <summary>The citizens' map (and any client of <c>POST /api/complaints</c>).</summary>
     Web,
-    Api,
-    Phone,
-    Demo,
+    /// <summary>Other systems over Open311 GeoReport v2, each with its own channel key.</summary>
+    Open311,
+    /// <summary>The WhatsApp Business conversation.</summary>
+    WhatsApp,
 }

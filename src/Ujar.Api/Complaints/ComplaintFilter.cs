@@ -2,12 +2,13 @@ using System.Globalization;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Setup;
 
+using Ujar.Api.Routing;
+
 namespace Ujar.Api.Complaints;
 
 /// <summary>The query string of <c>GET /api/complaints</c>, checked. <see cref="Problem"/> is set when it cannot be used.</summary>
 public sealed class ComplaintFilter
 {
-    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
 
     public Polygon? Box { get; private init; }
     public List<string>? Categories { get; private init; }
@@ -32,7 +33,7 @@ public sealed class ComplaintFilter
             else if (numbers[0] > numbers[2] || numbers[1] > numbers[3] || numbers[0] < -180 || numbers[2] > 180 || numbers[1] < -90 || numbers[3] > 90)
                 errors["bbox"] = new("bbox di luar rentang atau terbalik", "bbox is out of range or inverted");
             else
-                box = (Polygon)Wgs84.ToGeometry(new Envelope(numbers[0], numbers[2], numbers[1], numbers[3]));
+                box = (Polygon)Wgs84.Factory.ToGeometry(new Envelope(numbers[0], numbers[2], numbers[1], numbers[3]));
         }
 
         var categories = SplitList(category);

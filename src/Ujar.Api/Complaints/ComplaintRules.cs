@@ -3,26 +3,38 @@ using Ujar.Api.Setup;
 
 namespace Ujar.Api.Complaints;
 
-/// <summary>The fields of a new complaint as the citizen sent them, after the type checks.</summary>
+/// <summary>The fields of a complaint as a door read them: of the right types, but not yet checked. Null means not
+/// given; a coordinate sent as "NaN" or too large for a double arrives as NaN or infinity and is refused by the check.</summary>
+public sealed record ComplaintFields(double? Lat, double? Lon, string? Category, string? Description,
+    string? ContactName = null, string? ContactPhone = null, string? ContactEmail = null, bool Anonymous = false);
+
+/// <summary>A complaint that passed every check: what the intake routes and stores.</summary>
 public sealed record NewComplaint(double Lat, double Lon, string Category, string Description,
     string? ContactName, string? ContactPhone, string? ContactEmail, bool Anonymous);
 
 /// <summary>
-/// Reads and checks a complaint body. Type errors (not JSON, a string where a number belongs) are 400;
-/// well-typed but unacceptable values (latitude 95, NaN, an unknown category) are 422.
+/// The rules a complaint must meet, whichever door it came in by. <see cref="ReadJson"/> reads the web's JSON body: type
+/// errors (not JSON, a string where a number belongs) are 400. <see cref="Check"/> then judges the values for every door
+/// alike: latitude 95, NaN, an unknown category, an empty description are 422, all reported at once.
 /// </summary>
 public static class ComplaintRules
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxDescriptionLength = 4000;
     public const int MaxContactLength = 200;
+    /// <summary>The longest <c>Idempotency-Key</c> header a client may send.</summary>
     public const int MaxIdempotencyKeyLength = 100;
+    /// <summary>Room in the column for keys the doors derive themselves (a WhatsApp message id).</summary>
+    public const int MaxStoredIdempotencyKeyLength = 200;
+    public const int MaxMediaLinkLength = 2000;
 
     public abstract record Outcome;
-    public sealed record Valid(NewComplaint Complaint) : Outcome;
+    public sealed record Read(ComplaintFields Fields) : Outcome;
     public sealed record Refused(IResult Problem) : Outcome;
 
-    public static Outcome Parse(ReadOnlySpan<byte> body, Func<string, bool> isKnownCategory)
+    /// <summary>The body of <c>POST /api/complaints</c>: <c>{lat, lon, category, description, contact?: {name, phone,
+    /// email}, anonymous?}</c>.</summary>
+    public static Outcome ReadJson(ReadOnlySpan<byte> body)
     {
         JsonDocument document;
         try
@@ -38,22 +50,10 @@ public static class ComplaintRules
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return new Refused(Problems.WrongType("(body)", "objek"));
 
-            var errors = new Dictionary<string, Bilingual>();
-            if (ReadCoordinate(root, "lat", errors, -90, 90) is { } typeProblemLat) return new Refused(typeProblemLat);
-            if (ReadCoordinate(root, "lon", errors, -180, 180) is { } typeProblemLon) return new Refused(typeProblemLon);
-
+            if (ReadCoordinate(root, "lat", out var lat) is { } latProblem) return new Refused(latProblem);
+            if (ReadCoordinate(root, "lon", out var lon) is { } lonProblem) return new Refused(lonProblem);
             if (ReadString(root, "category", out var category) is { } p1) return new Refused(p1);
-            if (string.IsNullOrWhiteSpace(category))
-                errors["category"] = new("kategori wajib diisi", "category is required");
-            else if (!isKnownCategory(category))
-                errors["category"] = new($"kategori '{Truncate(category)}' tidak dikenal", $"unknown category '{Truncate(category)}'");
-
             if (ReadString(root, "description", out var description) is { } p2) return new Refused(p2);
-            description = description?.Trim();
-            if (string.IsNullOrEmpty(description))
-                errors["description"] = new("uraian wajib diisi", "description is required");
-            else if (description.Length > MaxDescriptionLength)
-                errors["description"] = new($"uraian paling banyak {MaxDescriptionLength} karakter", $"description is at most {MaxDescriptionLength} characters");
 
             var anonymous = false;
             if (root.TryGetProperty("anonymous", out var anon) && anon.ValueKind != JsonValueKind.Null)
@@ -69,22 +69,51 @@ public static class ComplaintRules
                 if (ReadString(contact, "name", out name, "contact.name") is { } p3) return new Refused(p3);
                 if (ReadString(contact, "phone", out phone, "contact.phone") is { } p4) return new Refused(p4);
                 if (ReadString(contact, "email", out email, "contact.email") is { } p5) return new Refused(p5);
-                CheckContact("contact.name", name, errors);
-                CheckContact("contact.phone", phone, errors);
-                CheckContact("contact.email", email, errors);
-                if (!string.IsNullOrWhiteSpace(email) && !email.Contains('@'))
-                    errors["contact.email"] = new("alamat email tidak valid", "email address is not valid");
             }
-
-            if (errors.Count > 0) return new Refused(Problems.Validation(errors));
-            var lat = root.GetProperty("lat").GetDouble();
-            var lon = root.GetProperty("lon").GetDouble();
-            // An anonymous report keeps no contact at all: nothing to leak later.
-            return anonymous
-                ? new Valid(new NewComplaint(lat, lon, category!, description!, null, null, null, true))
-                : new Valid(new NewComplaint(lat, lon, category!, description!, Blank(name), Blank(phone), Blank(email), false));
+            return new Read(new ComplaintFields(lat, lon, category, description, name, phone, email, anonymous));
         }
     }
+
+    /// <summary>Judges the values: the complaint to store, or the errors per field (named as in the web's JSON: <c>lat</c>,
+    /// <c>lon</c>, <c>category</c>, <c>description</c>, <c>contact.name</c>, <c>contact.phone</c>, <c>contact.email</c>).</summary>
+    public static NewComplaint? Check(ComplaintFields fields, Func<string, bool> isKnownCategory, out Dictionary<string, Bilingual> errors)
+    {
+        errors = [];
+        CheckCoordinate("lat", fields.Lat, -90, 90, errors);
+        CheckCoordinate("lon", fields.Lon, -180, 180, errors);
+
+        var category = fields.Category;
+        if (string.IsNullOrWhiteSpace(category))
+            errors["category"] = new("kategori wajib diisi", "category is required");
+        else if (!isKnownCategory(category))
+            errors["category"] = new($"kategori '{Truncate(category)}' tidak dikenal", $"unknown category '{Truncate(category)}'");
+
+        var description = fields.Description?.Trim();
+        if (string.IsNullOrEmpty(description))
+            errors["description"] = new("uraian wajib diisi", "description is required");
+        else if (description.Length > MaxDescriptionLength)
+            errors["description"] = new($"uraian paling banyak {MaxDescriptionLength} karakter", $"description is at most {MaxDescriptionLength} characters");
+        else if (HasNul(description))
+            errors["description"] = NulRefused;
+
+        CheckContact("contact.name", fields.ContactName, errors);
+        CheckContact("contact.phone", fields.ContactPhone, errors);
+        CheckContact("contact.email", fields.ContactEmail, errors);
+        if (!string.IsNullOrWhiteSpace(fields.ContactEmail) && !fields.ContactEmail.Contains('@') && !errors.ContainsKey("contact.email"))
+            errors["contact.email"] = new("alamat email tidak valid", "email address is not valid");
+
+        if (errors.Count > 0) return null;
+        // An anonymous report keeps no contact at all: nothing to leak later.
+        return fields.Anonymous
+            ? new NewComplaint(fields.Lat!.Value, fields.Lon!.Value, category!, description!, null, null, null, true)
+            : new NewComplaint(fields.Lat!.Value, fields.Lon!.Value, category!, description!,
+                Blank(fields.ContactName), Blank(fields.ContactPhone), Blank(fields.ContactEmail), false);
+    }
+
+    /// <summary>PostgreSQL refuses U+0000 in text, so it is refused here, before anything reaches the database.</summary>
+    public static bool HasNul(string? text) => text is not null && text.Contains('\0');
+
+    public static readonly Bilingual NulRefused = new("tidak boleh berisi karakter NUL (\\u0000)", "must not contain the NUL character (\\u0000)");
 
     /// <summary>Checks a latitude or longitude given as text (query strings): 400 when not a number, 422 when not usable.</summary>
     public static IResult? CheckQueryCoordinates(string? latText, string? lonText, out double lat, out double lon)
@@ -102,23 +131,25 @@ public static class ComplaintRules
         return errors.Count > 0 ? Problems.Validation(errors) : null;
     }
 
-    private static IResult? ReadCoordinate(JsonElement root, string field, Dictionary<string, Bilingual> errors, double min, double max)
+    private static IResult? ReadCoordinate(JsonElement root, string field, out double? value)
     {
-        if (!root.TryGetProperty(field, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            errors[field] = Missing(field);
-            return null;
-        }
+        value = null;
+        if (!root.TryGetProperty(field, out var element) || element.ValueKind == JsonValueKind.Null) return null;
         // JSON has no NaN or Infinity; clients that send them send them as strings.
         if (element.ValueKind == JsonValueKind.String && element.GetString() is "NaN" or "Infinity" or "-Infinity")
         {
-            errors[field] = new($"{field} harus berupa angka terhingga", $"{field} must be a finite number");
+            value = double.NaN;
             return null;
         }
         if (element.ValueKind != JsonValueKind.Number) return Problems.WrongType(field, "angka");
-        if (!element.TryGetDouble(out var value)) value = double.PositiveInfinity;
-        if (RangeError(field, value, min, max) is { } error) errors[field] = error;
+        value = element.TryGetDouble(out var number) ? number : double.PositiveInfinity;
         return null;
+    }
+
+    private static void CheckCoordinate(string field, double? value, double min, double max, Dictionary<string, Bilingual> errors)
+    {
+        if (value is null) errors[field] = Missing(field);
+        else if (RangeError(field, value.Value, min, max) is { } error) errors[field] = error;
     }
 
     private static Bilingual? RangeError(string field, double value, double min, double max)
@@ -145,6 +176,8 @@ public static class ComplaintRules
     {
         if (value is { Length: > MaxContactLength })
             errors[field] = new($"paling banyak {MaxContactLength} karakter", $"at most {MaxContactLength} characters");
+        else if (HasNul(value))
+            errors[field] = NulRefused;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -79,24 +79,26 @@ public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimePro
         await using var db = await dbFactory.CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
 
-        var keys = batch.Select(p => p.Complaint.IdempotencyKey).OfType<string>().Distinct().ToList();
+        // Keys are unique per channel: the same text from two doors names two complaints.
+        var keys = batch.Where(p => p.Complaint.IdempotencyKey is not null).Select(p => p.Complaint.IdempotencyKey!).Distinct().ToList();
         var existing = keys.Count == 0
-            ? new Dictionary<string, Complaint>()
-            : await db.Complaints.AsNoTracking().Where(c => keys.Contains(c.IdempotencyKey!)).ToDictionaryAsync(c => c.IdempotencyKey!);
+            ? new Dictionary<(IntakeChannel, string), Complaint>()
+            : (await db.Complaints.AsNoTracking().Where(c => keys.Contains(c.IdempotencyKey!)).ToListAsync())
+                .ToDictionary(c => (c.Channel, c.IdempotencyKey!));
 
         var toInsert = new List<Pending>(batch.Count);
-        var firstWithKey = new Dictionary<string, Pending>();
+        var firstWithKey = new Dictionary<(IntakeChannel, string), Pending>();
         var followers = new List<(Pending Follower, Pending Leader)>();
         foreach (var pending in batch)
         {
-            var key = pending.Complaint.IdempotencyKey;
-            if (key is not null && existing.TryGetValue(key, out var stored))
+            var key = pending.Complaint.IdempotencyKey is { } text ? (pending.Complaint.Channel, text) : ((IntakeChannel, string)?)null;
+            if (key is { } k1 && existing.TryGetValue(k1, out var stored))
                 pending.Done.TrySetResult(new WriteOutcome(stored, true));
-            else if (key is not null && firstWithKey.TryGetValue(key, out var leader))
+            else if (key is { } k2 && firstWithKey.TryGetValue(k2, out var leader))
                 followers.Add((pending, leader));
             else
             {
-                if (key is not null) firstWithKey[key] = pending;
+                if (key is { } k3) firstWithKey[k3] = pending;
                 toInsert.Add(pending);
             }
         }

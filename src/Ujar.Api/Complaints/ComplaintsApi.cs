@@ -19,7 +19,18 @@ public static class ComplaintsApi
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
-    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
+
+    /// <summary>The intake every door files through, its group-committing writer, and the tracking page's options.</summary>
+    public static IServiceCollection AddComplaintIntake(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ComplaintWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ComplaintWriter>());
+        services.AddSingleton<ComplaintIntake>();
+        // What the public tracking page shows of the people who handled a complaint.
+        services.AddOptions<TrackingOptions>().BindConfiguration("Ujar:Tracking");
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapComplaints(this IEndpointRouteBuilder app)
     {
@@ -43,13 +54,9 @@ public static class ComplaintsApi
     public sealed record ComplaintRequestDoc(double Lat, double Lon, string Category, string Description, ContactDoc? Contact, bool? Anonymous);
     public sealed record ContactDoc(string? Name, string? Phone, string? Email);
 
-    public sealed record FiledComplaint(long Id, string Ticket, string Status, string Category,
-        CodeName Kelurahan, CodeName Kecamatan, CodeName Opd, bool Snapped, double SnappedMeters, DateTimeOffset CreatedAt,
-        string? ReporterToken, IReadOnlyList<PhotoView> Photos);
-
-    /// <summary>JSON, or multipart/form-data with the JSON in part <c>complaint</c> and up to three <c>photos</c>.</summary>
-    private static async Task<IResult> FileComplaint(HttpRequest request, ComplaintRouter router, ComplaintWriter writer, PhotoStore photoStore,
-        UjarDb db, CancellationToken ct)
+    /// <summary>The web's door to the intake: JSON, or multipart/form-data with the JSON in part <c>complaint</c> and up
+    /// to three <c>photos</c>; <c>Idempotency-Key</c> makes retries safe.</summary>
+    private static async Task<IResult> FileComplaint(HttpRequest request, ComplaintIntake intake, PhotoStore photoStore, CancellationToken ct)
     {
         byte[]? body;
         IReadOnlyList<ProcessedPhoto> photos = [];
@@ -77,94 +84,22 @@ public static class ComplaintsApi
                 new Bilingual($"Paling banyak {ComplaintRules.MaxIdempotencyKeyLength} karakter yang dapat dicetak.",
                     $"At most {ComplaintRules.MaxIdempotencyKeyLength} printable characters.")));
 
-        NewComplaint input;
-        switch (ComplaintRules.Parse(body, router.IsKnownCategory))
+        ComplaintFields fields;
+        switch (ComplaintRules.ReadJson(body))
         {
             case ComplaintRules.Refused refused: return refused.Problem;
-            case ComplaintRules.Valid valid: input = valid.Complaint; break;
+            case ComplaintRules.Read read: fields = read.Fields; break;
             default: throw new InvalidOperationException("unreachable");
         }
 
-        if (router.Route(input.Lon, input.Lat, input.Category) is not { Opd: { } opd } decision) return Problems.OutsideServiceArea();
-
-        var complaint = Complaint.Routed(decision, Wgs84.CreatePoint(new Coordinate(input.Lon, input.Lat)), input.Description);
-        complaint.ReporterName = input.ContactName;
-        complaint.ReporterPhone = input.ContactPhone;
-        complaint.ReporterEmail = input.ContactEmail;
-        complaint.Anonymous = input.Anonymous;
-        complaint.Channel = IntakeChannel.Web;
-        complaint.IdempotencyKey = key.Length > 0 ? key : null;
-        var reporterToken = ReporterToken.New();
-        complaint.ReporterTokenHash = ReporterToken.Hash(reporterToken);
-
-        // The photo files are written before the complaint is queued and their rows inserted right after it commits.
-        // Files first means a row never exists without its file, and the only step left after the commit is one small
-        // INSERT, so the time in which the complaint is visible without its photos stays short. Putting the rows into
-        // the writer's batch would make it atomic but would hold a group commit shared by many citizens hostage to one
-        // upload. Files of a complaint that is not stored after all (a replay, a failed write) are deleted again.
-        try
+        switch (await intake.FileAsync(new IntakeRequest(IntakeChannel.Web, fields) { IdempotencyKey = key, Photos = photos }, ct))
         {
-            await photoStore.SaveFilesAsync(photos, ct);
+            case ComplaintIntake.Refused refused: return refused.Problem;
+            case ComplaintIntake.Filed filed:
+                if (filed.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Created($"/api/complaints/{filed.Complaint.Ticket}", filed.Complaint);
+            default: throw new InvalidOperationException("unreachable");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return PhotoProblems.NotStored();
-        }
-
-        WriteOutcome outcome;
-        try
-        {
-            outcome = await writer.WriteAsync(complaint, ct);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException)
-        {
-            photoStore.DeleteFiles(photos);
-            return Problems.ServiceUnavailable();
-        }
-
-        var stored = outcome.Complaint;
-        if (outcome.Replayed) photoStore.DeleteFiles(photos);
-        else if (photos.Count > 0)
-        {
-            try
-            {
-                // Not the request's token: the complaint is committed, so its photos follow even if the caller left.
-                // A new complaint has no photos yet, so its at most three cannot exceed the limit.
-                await photoStore.AttachAsync(db, stored.Id, PhotoKind.Report, photos, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException)
-            {
-                photoStore.DeleteFiles(photos);
-                return PhotoProblems.NotStoredWithComplaint(stored.Ticket, reporterToken);
-            }
-        }
-        if (outcome.Replayed && !SameRequest(stored, complaint))
-            return Problems.Result(Problems.Create(409, "idempotency_key_reused",
-                new Bilingual("Idempotency-Key sudah dipakai untuk laporan lain", "Idempotency-Key already used for another complaint"),
-                new Bilingual($"Kunci ini milik tiket {stored.Ticket}. Gunakan kunci baru untuk laporan baru.",
-                    $"This key belongs to ticket {stored.Ticket}. Use a new key for a new complaint.")));
-
-        FiledComplaint filed;
-        if (outcome.Replayed)
-        {
-            // The first answer's names came from the generation it was routed with; read them back from there.
-            var row = (await db.FindPublicAsync(stored.Ticket, ct))!;
-            filed = new FiledComplaint(row.Id, row.Ticket, ComplaintStatuses.ToApi(row.Status), row.Category,
-                new CodeName(row.KelurahanCode, row.KelurahanName), new CodeName(row.KecamatanCode, row.KecamatanName),
-                new CodeName(row.OpdCode, row.OpdName), row.Snapped, Math.Round(row.SnappedMeters, 1), Wib.ToWib(row.CreatedAt),
-                // The token was in the first answer only; it is not stored, so a retry cannot (and need not) repeat it.
-                null, await db.Photos.AsNoTracking().Where(p => p.ComplaintId == row.Id).OrderBy(p => p.CreatedAt)
-                    .Select(p => p.ToView()).ToListAsync(ct));
-            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-        else
-        {
-            filed = new FiledComplaint(stored.Id, stored.Ticket, ComplaintStatuses.ToApi(stored.Status), stored.CategoryCode,
-                ToCodeName(decision.Area.Kelurahan), ToCodeName(decision.Area.Kecamatan), new CodeName(opd.Code, opd.Name),
-                stored.Snapped, Math.Round(stored.SnapDistanceMeters, 1), Wib.ToWib(stored.CreatedAt),
-                reporterToken, photos.Select(p => p.ToView(PhotoKind.Report)).ToList());
-        }
-        return TypedResults.Created($"/api/complaints/{stored.Ticket}", filed);
     }
 
     /// <summary>The reporter's answer once the OPD says the work is done; <c>note</c> is required when it is not.</summary>
@@ -215,11 +150,6 @@ public static class ComplaintsApi
     }
 
     private const int AnswerMaxBytes = 8 * 1024;
-
-    private static CodeName ToCodeName(Area area) => new(area.Code, area.Name);
-
-    private static bool SameRequest(Complaint stored, Complaint retry) =>
-        stored.CategoryCode == retry.CategoryCode && stored.Description == retry.Description && stored.Location.EqualsExact(retry.Location);
 
     private static async Task<IResult> GetComplaint(string ticket, UjarDb db, WorkingCalendars calendars, TimeProvider clock,
         IOptions<TrackingOptions> tracking, CancellationToken ct) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Accounts;
 using Ujar.Api.Categories;
+using Ujar.Api.Channels;
 using Ujar.Api.Complaints;
 using Ujar.Api.Deadlines;
 using Ujar.Api.Live;
@@ -28,6 +29,7 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
     public DbSet<Holiday> Holidays => Set<Holiday>();
     public DbSet<HolidayRemoval> HolidayRemovals => Set<HolidayRemoval>();
     public DbSet<Escalation> Escalations => Set<Escalation>();
+    public DbSet<ChannelKey> ChannelKeys => Set<ChannelKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -65,8 +67,13 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
             e.Property(c => c.ReporterName).HasMaxLength(ComplaintRules.MaxContactLength);
             e.Property(c => c.ReporterPhone).HasMaxLength(ComplaintRules.MaxContactLength);
             e.Property(c => c.ReporterEmail).HasMaxLength(ComplaintRules.MaxContactLength);
-            e.Property(c => c.IdempotencyKey).HasMaxLength(ComplaintRules.MaxIdempotencyKeyLength);
-            e.HasIndex(c => c.IdempotencyKey).IsUnique();
+            // Room for the keys other doors derive (a WhatsApp message id); the web's header stays at its own limit.
+            e.Property(c => c.IdempotencyKey).HasMaxLength(ComplaintRules.MaxStoredIdempotencyKeyLength);
+            // Per door: a key one channel chose never answers for another channel's complaint. The key leads, so a lookup by
+            // key alone (the writer's) uses the index.
+            e.HasIndex(c => new { c.IdempotencyKey, c.Channel }).IsUnique();
+            e.Property(c => c.MediaLink).HasMaxLength(ComplaintRules.MaxMediaLinkLength);
+            e.HasOne<ChannelKey>().WithMany().HasForeignKey(c => c.ChannelKeyId).OnDelete(DeleteBehavior.Restrict);
             e.Property(c => c.ReporterTokenHash).HasMaxLength(64);
             e.Property(c => c.Version).IsRowVersion();
             // The map lists newest first inside a bbox; the id breaks ties for a stable cursor.
@@ -78,6 +85,18 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
         });
 
         model.Entity<TicketCounter>(e => e.HasKey(t => t.Year));
+
+        model.Entity<ChannelKey>(e =>
+        {
+            e.Property(k => k.Name).HasMaxLength(Channels.ChannelKeys.MaxNameLength);
+            e.HasIndex(k => k.Name).IsUnique().HasFilter("revoked_at IS NULL");
+            e.Property(k => k.Channel).HasConversion<string>().HasMaxLength(20);
+            e.Property(k => k.KeyHash).HasMaxLength(64);
+            e.HasIndex(k => k.KeyHash).IsUnique();
+            e.Property(k => k.Hint).HasMaxLength(4);
+            e.Property(k => k.CreatedBy).HasMaxLength(256);
+            e.Property(k => k.RevokedBy).HasMaxLength(256);
+        });
 
         model.Entity<Photo>(e =>
         {

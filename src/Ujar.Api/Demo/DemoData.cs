@@ -102,7 +102,6 @@ public static class DemoData
         ],
     };
 
-    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
 
     private static readonly string[] Names = ["Siti Aminah", "Budi Santoso", "Rahmat Hidayat", "Nurhayati", "Andi Pratama", "Dewi Lestari", "Syafrizal", "Wan Fitri"];
 
@@ -196,16 +195,19 @@ public static class DemoData
         }
         if (city.Router.Route(lon, lat, category) is not { Opd: not null } decision) return null;
 
-        var anonymous = random.NextDouble() < 0.3;
+        // Most of the city complains on WhatsApp; a WhatsApp report always comes with the sender's number.
+        var channel = random.NextDouble() < 0.55 ? IntakeChannel.WhatsApp : IntakeChannel.Web;
+        var anonymous = channel == IntakeChannel.Web && random.NextDouble() < 0.3;
         var street = Streets[random.Next(Streets.Length)];
         var texts = Descriptions[category];
-        var complaint = Complaint.Routed(decision, Wgs84.CreatePoint(new Coordinate(Math.Round(lon, 6), Math.Round(lat, 6))),
+        var complaint = Complaint.Routed(decision, Wgs84.Point(Math.Round(lon, 6), Math.Round(lat, 6)),
             string.Format(texts[random.Next(texts.Length)], street));
         complaint.CreatedAt = at;
+        complaint.Channel = channel;
+        complaint.IsDemo = true;
         complaint.Anonymous = anonymous;
         complaint.ReporterName = anonymous ? null : Names[random.Next(Names.Length)];
-        complaint.ReporterPhone = anonymous ? null : $"08{random.Next(11, 99)}{random.Next(1000_0000, 9999_9999)}";
-        complaint.Channel = IntakeChannel.Demo;
+        complaint.ReporterPhone = anonymous ? null : $"{(channel == IntakeChannel.WhatsApp ? "628" : "08")}{random.Next(11, 99)}{random.Next(1000_0000, 9999_9999)}";
         return complaint;
     }
 

@@ -39,7 +39,6 @@ public sealed class HexGrid
 
     private static readonly double Sqrt3 = Math.Sqrt(3);
     private static readonly GeometryFactory Metric = new(new PrecisionModel(), MetricProjection.Srid);
-    private static readonly GeometryFactory LonLat = new(new PrecisionModel(), 4326);
 
     private readonly double _radius;
     private readonly int _qMin, _rMin, _qSpan, _rSpan;
@@ -88,7 +87,7 @@ public sealed class HexGrid
             var lonLat = MetricProjection.Unproject(clipped);
             var centroid = lonLat.Centroid;
             _lookup[(q - _qMin) * _rSpan + (r - _rMin)] = cells.Count;
-            cells.Add(new HexCell(q, r, x, y, clipped, LonLat.CreateGeometry(lonLat), centroid.X, centroid.Y));
+            cells.Add(new HexCell(q, r, x, y, clipped, Wgs84.Factory.CreateGeometry(lonLat), centroid.X, centroid.Y));
         }
         Cells = cells;
         DefaultBand = NearestNeighbourBand();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Ujar.Api.Complaints;
@@ -187,14 +188,14 @@ public static class PhotoProblems
             new Bilingual($"Hanya pelapor, dengan token yang diberikan saat melapor (header {ReporterToken.Header}), yang dapat menambah foto.",
                 $"Only the reporter, with the token given at filing (header {ReporterToken.Header}), can add photos.")));
 
-    public static IResult NotStored() =>
+    public static ProblemHttpResult NotStored() =>
         Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, "service_unavailable",
             new Bilingual("Layanan sedang tidak tersedia", "Service temporarily unavailable"),
             new Bilingual("Foto belum tersimpan. Silakan coba lagi sebentar lagi.", "The photos were not stored. Please try again shortly.")));
 
     /// <summary>The complaint was committed but its photos could not be kept: it exists, so the reporter gets what they
     /// need to add the photos again instead of filing a second time.</summary>
-    public static IResult NotStoredWithComplaint(string ticket, string reporterToken)
+    public static ProblemHttpResult NotStoredWithComplaint(string ticket, string reporterToken)
     {
         var problem = Problems.Create(StatusCodes.Status503ServiceUnavailable, "photos_not_stored",
             new Bilingual("Foto belum tersimpan", "Photos not stored"),

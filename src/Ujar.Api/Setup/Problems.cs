@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ujar.Api.Setup;
@@ -28,10 +29,12 @@ public static class Problems
         return problem;
     }
 
-    public static IResult Result(ProblemDetails problem) =>
+    /// <summary>The answer for <paramref name="problem"/>; its <see cref="ProblemHttpResult.ProblemDetails"/> stay readable, so a
+    /// door that speaks another error format (Open311, WhatsApp) can translate a refusal of the shared intake.</summary>
+    public static ProblemHttpResult Result(ProblemDetails problem) =>
         TypedResults.Problem(problem);
 
-    public static IResult Validation(IReadOnlyDictionary<string, Bilingual> errors) =>
+    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, Bilingual> errors) =>
         Result(Create(StatusCodes.Status422UnprocessableEntity, "validation_failed",
             new Bilingual("Data laporan tidak valid", "The complaint data is not valid"),
             new Bilingual("Periksa kolom yang ditandai lalu kirim ulang.", "Check the marked fields and send again."),
@@ -56,13 +59,13 @@ public static class Problems
     public static IResult NotFound(Bilingual what) =>
         Result(Create(StatusCodes.Status404NotFound, "not_found", what));
 
-    public static IResult OutsideServiceArea() =>
+    public static ProblemHttpResult OutsideServiceArea() =>
         Result(Create(StatusCodes.Status422UnprocessableEntity, "outside_service_area",
             new Bilingual("Di luar wilayah Kota Tanjungpinang", "Outside the service area"),
             new Bilingual("Titik yang dipilih tidak berada di wilayah Kota Tanjungpinang. Geser pin ke lokasi di dalam kota.",
                 "The chosen point is not inside the City of Tanjungpinang. Move the pin to a place inside the city.")));
 
-    public static IResult ServiceUnavailable() =>
+    public static ProblemHttpResult ServiceUnavailable() =>
         Result(Create(StatusCodes.Status503ServiceUnavailable, "service_unavailable",
             new Bilingual("Layanan sedang tidak tersedia", "Service temporarily unavailable"),
             new Bilingual("Laporan belum tersimpan. Silakan coba lagi sebentar lagi.", "The complaint was not stored. Please try again shortly.")));

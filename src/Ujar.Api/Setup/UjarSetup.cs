@@ -42,16 +42,6 @@ public static class UjarSetup
         return services;
     }
 
-    public static IServiceCollection AddComplaintIntake(this IServiceCollection services)
-    {
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ComplaintWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<ComplaintWriter>());
-        // What the public tracking page shows of the people who handled a complaint.
-        services.AddOptions<TrackingOptions>().BindConfiguration("Ujar:Tracking");
-        return services;
-    }
-
     /// <summary>The deadline watcher (<c>Ujar:Sla:IntervalSeconds</c>): closes unanswered resolved complaints, escalates overdue ones.</summary>
     public static IServiceCollection AddSlaWatcher(this IServiceCollection services)
     {

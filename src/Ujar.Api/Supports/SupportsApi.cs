@@ -28,7 +28,6 @@ public static class SupportsApi
     public static readonly ComplaintStatus[] OpenStatuses =
         [ComplaintStatus.Received, ComplaintStatus.Verified, ComplaintStatus.Assigned, ComplaintStatus.InProgress, ComplaintStatus.Reopened];
 
-    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
 
     public static IEndpointRouteBuilder MapSupports(this IEndpointRouteBuilder app)
     {
@@ -64,7 +63,7 @@ public static class SupportsApi
         }
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var here = Wgs84.CreatePoint(new Coordinate(longitude, latitude));
+        var here = Wgs84.Point(longitude, latitude);
         // The GiST index is on the planar geometry, so a cheap test in degrees (wide enough for any latitude the
         // point could reach) picks the candidates; the distance on the spheroid decides.
         var candidateDegrees = meters / (110_000 * Math.Max(Math.Cos((Math.Abs(latitude) + 0.01) * Math.PI / 180), 1e-3));

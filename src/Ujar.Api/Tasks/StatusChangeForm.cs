@@ -9,6 +9,8 @@ using Ujar.Api.Complaints;
 using Ujar.Api.Photos;
 using Ujar.Api.Setup;
 
+using Ujar.Api.Routing;
+
 namespace Ujar.Api.Tasks;
 
 /// <summary>
@@ -28,7 +30,6 @@ public static class StatusChangeForm
     private const long MaxRequestBytes = 2L * MaxPhotosPerKind * PhotoStore.MaxUploadBytes + 64 * 1024;
 
     private static readonly string[] Fields = ["to", "note", "internalNote", "original", "opd", "version", "lat", "lon"];
-    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
 
     public abstract record Outcome;
     public sealed record Parsed(ChangeRequest Request) : Outcome;
@@ -161,7 +162,7 @@ public static class StatusChangeForm
         {
             var lat = Coordinate("lat", latText, 90, errors);
             var lon = Coordinate("lon", lonText!, 180, errors);
-            if (lat is not null && lon is not null) position = Wgs84.CreatePoint(new Coordinate(lon.Value, lat.Value));
+            if (lat is not null && lon is not null) position = Wgs84.Point(lon.Value, lat.Value);
         }
 
         if (errors.Count > 0) return new Refused(Problems.Validation(errors));

@@ -38,7 +38,6 @@ public sealed class DemoCityApp : IAsyncLifetime
 /// categories, statuses and times.</summary>
 public static class HotspotTestData
 {
-    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
     private static int _tickets;
 
     public sealed record Planned(double Lon, double Lat, string Category, ComplaintStatus Status, DateTime CreatedUtc);
@@ -52,11 +51,11 @@ public static class HotspotTestData
         foreach (var p in planned)
         {
             if (router.Route(p.Lon, p.Lat, p.Category) is not { } decision) continue;
-            var complaint = Complaint.Routed(decision, Wgs84.CreatePoint(new Coordinate(p.Lon, p.Lat)), "Uji titik panas");
+            var complaint = Complaint.Routed(decision, Wgs84.Point(p.Lon, p.Lat), "Uji titik panas");
             complaint.Status = p.Status;
             complaint.CreatedAt = p.CreatedUtc;
             complaint.Ticket = $"HOT-{Environment.ProcessId % 10_000}-{Interlocked.Increment(ref _tickets)}";
-            complaint.Channel = IntakeChannel.Api;
+            complaint.Channel = IntakeChannel.Open311;
             complaints.Add(complaint);
         }
         await using var db = app.NewDb();
@@ -88,7 +87,7 @@ public sealed class PointsTests(DemoCityApp city) : IClassFixture<DemoCityApp>
         await using var db = city.App.NewDb();
         var rows = await db.Complaints.AsNoTracking()
             .Select(c => new { c.Id, c.CategoryCode, c.Status, c.CreatedAt, c.KelurahanCode, Lon = c.Location.X, Lat = c.Location.Y }).ToListAsync();
-        Assert.Equal(DemoCityApp.Complaints, await db.Complaints.CountAsync(c => c.Channel == IntakeChannel.Demo));
+        Assert.Equal(DemoCityApp.Complaints, await db.Complaints.CountAsync(c => c.IsDemo));
         var set = city.Points.Current;
         Assert.Equal(rows.Count, set.Count);
         foreach (var row in rows)

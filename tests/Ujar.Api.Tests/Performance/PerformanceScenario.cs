@@ -3,6 +3,8 @@ using NetTopologySuite.Geometries;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 
+using Ujar.Api.Routing;
+
 namespace Ujar.Api.Tests.Performance;
 
 /// <summary>
@@ -35,7 +37,6 @@ public static class PerformanceScenario
     public const string ReporterPhone = "+6281200004242";
     public const string ReporterEmail = "warga.rahasia@example.id";
 
-    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
 
     public static async Task SeedAsync(UjarDb db)
     {
@@ -117,7 +118,7 @@ public static class PerformanceScenario
                 Ticket = $"UJR-2026-8{number:D5}",
                 CategoryCode = category,
                 Description = "Skenario kinerja",
-                Location = Wgs84.CreatePoint(new Coordinate(100.05, kecamatan == Utara ? 0.065 : 0.025)),
+                Location = Wgs84.Point(100.05, kecamatan == Utara ? 0.065 : 0.025),
                 KelurahanCode = kecamatan + ".1001",
                 KecamatanCode = kecamatan,
                 OpdCode = opd,

@@ -465,6 +465,76 @@ namespace Ujar.Api.Data.Migrations
                     b.ToTable("opds", (string)null);
                 });
 
+            modelBuilder.Entity("Ujar.Api.Channels.ChannelKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("hint");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_channel_keys");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_channel_keys_key_hash");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_channel_keys_name")
+                        .HasFilter("revoked_at IS NULL");
+
+                    b.ToTable("channel_keys", (string)null);
+                });
+
             modelBuilder.Entity("Ujar.Api.Complaints.Complaint", b =>
                 {
                     b.Property<long>("Id")
@@ -494,6 +564,10 @@ namespace Ujar.Api.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("channel");
 
+                    b.Property<int?>("ChannelKeyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("channel_key_id");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -509,9 +583,13 @@ namespace Ujar.Api.Data.Migrations
                         .HasColumnName("duplicate_of_id");
 
                     b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_demo");
 
                     b.Property<string>("KecamatanCode")
                         .IsRequired()
@@ -529,6 +607,11 @@ namespace Ujar.Api.Data.Migrations
                         .IsRequired()
                         .HasColumnType("geometry(Point,4326)")
                         .HasColumnName("location");
+
+                    b.Property<string>("MediaLink")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("media_link");
 
                     b.Property<string>("OpdCode")
                         .IsRequired()
@@ -595,12 +678,11 @@ namespace Ujar.Api.Data.Migrations
                     b.HasIndex("CategoryCode")
                         .HasDatabaseName("ix_complaints_category_code");
 
+                    b.HasIndex("ChannelKeyId")
+                        .HasDatabaseName("ix_complaints_channel_key_id");
+
                     b.HasIndex("DuplicateOfId")
                         .HasDatabaseName("ix_complaints_duplicate_of_id");
-
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique()
-                        .HasDatabaseName("ix_complaints_idempotency_key");
 
                     b.HasIndex("Location")
                         .HasDatabaseName("ix_complaints_location");
@@ -617,6 +699,10 @@ namespace Ujar.Api.Data.Migrations
                     b.HasIndex("CreatedAt", "Id")
                         .IsDescending()
                         .HasDatabaseName("ix_complaints_created_at_id");
+
+                    b.HasIndex("IdempotencyKey", "Channel")
+                        .IsUnique()
+                        .HasDatabaseName("ix_complaints_idempotency_key_channel");
 
                     b.ToTable("complaints", (string)null);
                 });
@@ -1056,6 +1142,12 @@ namespace Ujar.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_complaints_categories_category_code");
+
+                    b.HasOne("Ujar.Api.Channels.ChannelKey", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_complaints_channel_keys_channel_key_id");
 
                     b.HasOne("Ujar.Api.Complaints.Complaint", null)
                         .WithMany()
