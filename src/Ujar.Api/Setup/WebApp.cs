@@ -39,6 +39,9 @@ public static class WebApp
             .Validate(m => m.CenterOrDefault is [>= -90 and <= 90, >= -180 and <= 180], "Ujar:Map:Center must be [lat, lon]")
             .Validate(m => m.Zoom is >= 1 and <= 19, "Ujar:Map:Zoom must be between 1 and 19")
             .ValidateOnStart();
+        services.AddOptions<PublicSite>().BindConfiguration("Ujar")
+            .Validate(PublicSite.IsValid, "Ujar:PublicBaseUrl must be an absolute http(s) address without a query")
+            .ValidateOnStart();
         return services;
     }
 
