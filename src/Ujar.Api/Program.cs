@@ -2,6 +2,7 @@ using Ujar.Api.Accounts;
 using Ujar.Api.Admin;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Categories;
+using Ujar.Api.Channels;
 using Ujar.Api.Complaints;
 using Ujar.Api.Demo;
 using Ujar.Api.Hotspots;
@@ -13,7 +14,7 @@ using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 using Ujar.Api.Tasks;
 
-// One executable: `serve` (default), `migrate`, `import-boundaries`, `seed-demo`. See README.
+// One executable: `serve` (default), `migrate`, `import-boundaries`, `seed-demo`, `channel-key`. See README.
 var command = UjarCommand.Parse(args);
 var builder = WebApplication.CreateBuilder(command.HostArgs);
 
@@ -37,6 +38,7 @@ app.UseStaffAccounts();
 app.MapHealth();
 app.MapAuth();            // POST /api/auth/login (bearer or cookie), /logout, /me
 app.MapAdmin();           // Diskominfo: accounts, categories + SLA days, OPDs, holidays (admins only)
+app.MapChannelKeys();     // Diskominfo: keys of the systems that file over Open311 (admins only)
 app.MapRouting();
 app.MapComplaints();
 app.MapPhotos();          // photos added later by the reporter; /media/photos/…

@@ -114,6 +114,34 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// The <c>ujar</c> database of the persistent cluster in <paramref name="dataDirectory"/> while a <c>serve</c> keeps it
+    /// running (its port is in <c>postmaster.pid</c>), so the other commands (<c>channel-key</c>, <c>import-boundaries</c>…)
+    /// reach the city a newcomer started with <c>src/run.sh</c>. Null when no server runs there; nothing is started or stopped.
+    /// </summary>
+    public static string? RunningConnectionString(string dataDirectory, ILogger logger)
+    {
+        var layout = Layout.For(Path.GetFullPath(dataDirectory), Environment.UserName == "root", logger);
+        var pidFile = Path.Combine(layout.PgData, "postmaster.pid");
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(pidFile);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        // postmaster.pid: pid, data folder, start time, port, socket folder, …
+        if (lines.Length < 4 || !int.TryParse(lines[0], out var pid) || !Runner.IsLivePostgres(pid) || !int.TryParse(lines[3], out var port))
+        {
+            return null;
+        }
+
+        return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = PostgresUser, Database = DatabaseName, Timeout = 15 }
+            .ConnectionString;
+    }
+
     /// <summary>Stops the server (fast shutdown: open sessions are ended); a throwaway cluster is deleted too.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -338,7 +366,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         private string Bin(string name) => Path.Combine(binDir, name);
 
         // /proc/<pid>/stat reads "pid (comm) state ..."; state Z is a process that has exited but not been reaped.
-        private static bool IsLivePostgres(int pid)
+        public static bool IsLivePostgres(int pid)
         {
             try
             {

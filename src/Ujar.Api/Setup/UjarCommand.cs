@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Categories;
+using Ujar.Api.Channels;
 using Ujar.Api.Data;
 using Ujar.Api.Demo;
 
@@ -17,6 +18,7 @@ public sealed class UjarCommand
         ["migrate"] = ([], []),
         ["import-boundaries"] = (["--level", "--code-property", "--name-property", "--parent-property", "--srid"], ["--commit"]),
         ["seed-demo"] = (["--count", "--seed"], ["--if-empty"]),
+        ["channel-key"] = (["--name", "--channel"], []),
     };
 
     public required string Name { get; init; }
@@ -66,12 +68,20 @@ public sealed class UjarCommand
     public async Task<int> RunAsync(WebApplication app)
     {
         if (Error is not null) return Usage(Error);
+        if (Name != "serve" && app.Configuration.GetConnectionString("Ujar") is null)
+        {
+            // No database configured: the embedded one of `serve` (src/run.sh), if it is running.
+            if (EmbeddedPostgres.RunningConnectionString(EmbeddedDataDir(app), app.Logger) is not { } running)
+                return Usage("no database: set ConnectionStrings__Ujar, or start `src/run.sh` and run this command while it serves");
+            app.Configuration["ConnectionStrings:Ujar"] = running;
+        }
         return Name switch
         {
             "serve" => await ServeAsync(app),
             "migrate" => await MigrateAsync(app),
             "import-boundaries" => await ImportBoundariesCommand.RunAsync(app, this),
             "seed-demo" => await SeedDemoAsync(app),
+            "channel-key" => await ChannelKeyCommand.RunAsync(app, this),
             _ => Usage($"unknown command '{Name}'"),
         };
     }
@@ -82,7 +92,7 @@ public sealed class UjarCommand
         if (app.Configuration.GetConnectionString("Ujar") is null)
         {
             // Nothing configured: run our own PostGIS so one command gives a working city with demo data.
-            var dataDir = app.Configuration["Ujar:EmbeddedDataDir"] ?? Path.Combine(RepositoryRoot(), ".ujar-data", "postgres");
+            var dataDir = EmbeddedDataDir(app);
             embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(dataDir, Throwaway: false), app.Logger);
             app.Configuration["ConnectionStrings:Ujar"] = embedded.ConnectionString;
             app.Logger.LogInformation("Embedded PostgreSQL + PostGIS in {DataDir}", dataDir);
@@ -134,6 +144,9 @@ public sealed class UjarCommand
         return 0;
     }
 
+    private static string EmbeddedDataDir(WebApplication app) =>
+        app.Configuration["Ujar:EmbeddedDataDir"] ?? Path.Combine(RepositoryRoot(), ".ujar-data", "postgres");
+
     /// <summary>The checkout's root (the folder with Ujar.sln), else the working folder.</summary>
     public static string RepositoryRoot()
     {
@@ -152,7 +165,9 @@ public sealed class UjarCommand
                    Ujar.Api import-boundaries FILE --level kecamatan|kelurahan [--commit]
                             [--code-property code] [--name-property name] [--parent-property P] [--srid N]
                    Ujar.Api seed-demo [--count N] [--seed S] [--if-empty]
-            configuration: ConnectionStrings__Ujar (none: `serve` runs an embedded PostGIS)
+                   Ujar.Api channel-key create --name NAME --channel open311 | list | revoke NAME
+            configuration: ConnectionStrings__Ujar (none: `serve` runs an embedded PostGIS, which the other commands
+                           use while it runs)
             """);
         return 2;
     }

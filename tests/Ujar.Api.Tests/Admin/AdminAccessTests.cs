@@ -25,6 +25,9 @@ public sealed class AdminAccessTests(FixtureCityApp fixture) : IClassFixture<Fix
         { "POST", "/api/admin/holidays", "{}", HttpStatusCode.UnprocessableEntity },
         // Wednesday 8 July 2026 is a working day: nothing to delete.
         { "DELETE", "/api/admin/holidays/2026-07-08", null, HttpStatusCode.NotFound },
+        { "GET", "/api/admin/channel-keys", null, HttpStatusCode.OK },
+        { "POST", "/api/admin/channel-keys", "{}", HttpStatusCode.UnprocessableEntity },
+        { "DELETE", "/api/admin/channel-keys/no-such-key", null, HttpStatusCode.NotFound },
     };
 
     [Theory]
@@ -54,7 +57,7 @@ public sealed class AdminAccessTests(FixtureCityApp fixture) : IClassFixture<Fix
         var routes = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/admin") == true)
             .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
-                .Select(m => $"{m} {e.RoutePattern.RawText}"))
+                .Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .Order().ToList();
         var tested = Endpoints().Select(row => $"{row[0]} {Pattern((string)row[1])}").Order().ToList();
         Assert.Equal(routes, tested);
@@ -81,6 +84,7 @@ public sealed class AdminAccessTests(FixtureCityApp fixture) : IClassFixture<Fix
             _ when path.StartsWith("/api/admin/categories/") => "/api/admin/categories/{code}",
             _ when path.StartsWith("/api/admin/opds/") => "/api/admin/opds/{code}",
             _ when path.StartsWith("/api/admin/holidays/") => "/api/admin/holidays/{date}",
+            _ when path.StartsWith("/api/admin/channel-keys/") => "/api/admin/channel-keys/{name}",
             _ => path,
         };
     }

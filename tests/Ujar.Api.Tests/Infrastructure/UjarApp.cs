@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Ujar.Api.Data;
 using Ujar.Api.Routing;
 
@@ -12,12 +13,21 @@ public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string,
 {
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>When set, the host logs every category at every level into it, and nowhere else.</summary>
+    public CapturedLogs? Logs { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Ujar", ConnectionString);
         builder.UseSetting("Ujar:GisData", TestPaths.GisData);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
+        if (Logs is { } logs)
+        {
+            foreach (var category in new[] { "Default", "Microsoft", "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore" })
+                builder.UseSetting($"Logging:LogLevel:{category}", "Trace");
+            builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(logs));
+        }
     }
 
     public UjarDb NewDb() => TestDb.Create(ConnectionString);
