@@ -38,14 +38,12 @@ public static partial class ChannelKeys
     public sealed record Invalid(IReadOnlyDictionary<string, Bilingual> Errors) : Outcome;
     public sealed record NameTaken(string Name) : Outcome;
 
-    public static string ApiName(IntakeChannel channel) => channel.ToString().ToLowerInvariant();
-
     public static bool TryParseChannel(string? text, out IntakeChannel channel)
     {
         var wanted = text?.Trim().ToLowerInvariant();
         foreach (var keyed in Keyed)
         {
-            if (ApiName(keyed) != wanted) continue;
+            if (IntakeChannels.ToApi(keyed) != wanted) continue;
             channel = keyed;
             return true;
         }
@@ -67,13 +65,13 @@ public static partial class ChannelKeys
                 $"lower-case letters, digits, dots, underscores or hyphens; at most {MaxNameLength} characters");
         if (!TryParseChannel(channelText, out var channel))
         {
-            var known = string.Join(", ", Keyed.Select(ApiName));
+            var known = string.Join(", ", Keyed.Select(IntakeChannels.ToApi));
             errors["channel"] = new($"saluran harus salah satu dari: {known}", $"channel must be one of: {known}");
         }
         if (errors.Count > 0) return new Invalid(errors);
         if (await db.ChannelKeys.AnyAsync(k => k.Name == name && k.RevokedAt == null, ct)) return new NameTaken(name!);
 
-        var key = $"ujar_{ApiName(channel)}_{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
+        var key = $"ujar_{IntakeChannels.ToApi(channel)}_{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
         var row = new ChannelKey
         {
             Name = name!, Channel = channel, KeyHash = Hash(key), Hint = key[^4..], CreatedAt = nowUtc, CreatedBy = createdBy,
@@ -127,7 +125,7 @@ public static partial class ChannelKeys
         .Select(k => k.ToView()).ToList();
 
     public static ChannelKeyView ToView(this ChannelKey key) =>
-        new(key.Name, ApiName(key.Channel), key.Hint, Wib.ToWib(key.CreatedAt), key.CreatedBy,
+        new(key.Name, IntakeChannels.ToApi(key.Channel), key.Hint, Wib.ToWib(key.CreatedAt), key.CreatedBy,
             key.RevokedAt is { } revoked ? Wib.ToWib(revoked) : null, key.RevokedBy,
             key.LastUsedAt is { } used ? Wib.ToWib(used) : null, key.RevokedAt is null);
 }

@@ -105,3 +105,18 @@ public enum IntakeChannel
     /// <summary>The WhatsApp Business conversation.</summary>
     WhatsApp,
 }
+
+/// <summary>Channel names: lower-case in the API and exports (<c>whatsapp</c>), the enum's name in the database.</summary>
+public static class IntakeChannels
+{
+    private static readonly string[] ApiNameOf = Enum.GetValues<IntakeChannel>().Select(c => c.ToString().ToLowerInvariant()).ToArray();
+
+    private static readonly Dictionary<string, IntakeChannel> ByStoredName = Enum.GetValues<IntakeChannel>().ToDictionary(c => c.ToString());
+
+    public static IReadOnlyList<IntakeChannel> All { get; } = Enum.GetValues<IntakeChannel>();
+
+    public static string ToApi(IntakeChannel channel) => ApiNameOf[(int)channel];
+
+    /// <summary>A channel as raw SQL reads it from the <c>channel</c> column.</summary>
+    public static IntakeChannel FromStored(string stored) => ByStoredName[stored];
+}

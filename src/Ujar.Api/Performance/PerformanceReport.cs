@@ -28,21 +28,23 @@ public sealed record PerformancePeriod(DateOnly From, DateOnly To)
 /// Null means "nothing to measure" (no complaint had that step), never zero.
 /// </summary>
 public sealed record PerformanceFigures(
-    int Received, int Rejected, int Resolved, int Reopened, int DeadlineCounted, int WithinDeadline, int StillOpen,
+    int Received, IReadOnlyDictionary<string, int> ReceivedByChannel, int Rejected, int Resolved, int Reopened, int DeadlineCounted, int WithinDeadline, int StillOpen,
     double? FirstResponseMedianDays, double? ResolutionMedianDays, double? ResolvedWithinDeadlinePct, double? ReopenRatePct,
     double? StillOpenPct);
 
-public sealed record OpdPerformance(string Code, string Name, string NameEn, int Received, int Rejected, int Resolved, int Reopened,
+public sealed record OpdPerformance(string Code, string Name, string NameEn, int Received, IReadOnlyDictionary<string, int> ReceivedByChannel,
+    int Rejected, int Resolved, int Reopened,
     int DeadlineCounted, int WithinDeadline, int StillOpen, double? FirstResponseMedianDays, double? ResolutionMedianDays,
     double? ResolvedWithinDeadlinePct, double? ReopenRatePct, double? StillOpenPct, bool Ranked, int? Rank);
 
-public sealed record KecamatanPerformance(string Code, string Name, int Received, int Rejected, int Resolved, int Reopened,
+public sealed record KecamatanPerformance(string Code, string Name, int Received, IReadOnlyDictionary<string, int> ReceivedByChannel, int Rejected, int Resolved, int Reopened,
     int DeadlineCounted, int WithinDeadline, int StillOpen, double? FirstResponseMedianDays, double? ResolutionMedianDays,
     double? ResolvedWithinDeadlinePct, double? ReopenRatePct, double? StillOpenPct);
 
-/// <summary><c>GET /api/performance</c>: the period, the definitions the numbers follow, and the figures. No contact data.</summary>
+/// <summary><c>GET /api/performance</c>: the period, the definitions the numbers follow, the city's complaints of the period
+/// per intake channel, and the figures. No contact data.</summary>
 public sealed record PerformanceReport(PerformancePeriod Period, DateTimeOffset AsOf, IReadOnlyDictionary<string, Bilingual> Definitions,
-    IReadOnlyList<OpdPerformance> Opds, IReadOnlyList<KecamatanPerformance> Kecamatan);
+    int Received, IReadOnlyDictionary<string, int> ReceivedByChannel, IReadOnlyList<OpdPerformance> Opds, IReadOnlyList<KecamatanPerformance> Kecamatan);
 
 /// <summary>
 /// The public performance figures. The rules are written once, in <see cref="Definitions"/>, which the API returns and
@@ -106,6 +108,9 @@ public static class PerformanceReports
         ["kecamatan"] = new(
             "Per kecamatan: angka yang sama menurut lokasi laporan, dari sudut pandang warga: semua jam mulai saat laporan diajukan dan tenggat resmi dihitung sejak pengajuan, siapa pun OPD yang menanganinya. Kecamatan tidak diberi peringkat: ia tempat, bukan pelaksana.",
             "Per kecamatan: the same figures by the complaint's location, as the citizen lived it: every clock starts at the filing and the official deadline counts from the filing, whichever OPD handled it. Kecamatan are not ranked: they are places, not agencies."),
+        ["channels"] = new(
+            "Diterima per saluran: dari mana laporan masuk — web (peta Ujar), WhatsApp, atau sistem lain lewat Open311. Semua saluran melalui pemeriksaan, pembagian wilayah dan tenggat yang sama, jadi angka lainnya tidak dipisah per saluran.",
+            "Received per channel: where complaints came in — the web (Ujar's map), WhatsApp, or another system over Open311. Every channel goes through the same checks, routing and deadlines, so the other figures are not split by channel."),
         ["asOf"] = new(
             "Angka dihitung pada saat permintaan (asOf): status dan tenggat dinilai pada saat itu.",
             "Figures are computed at the time of the request (asOf): statuses and deadlines are judged at that moment."),
@@ -144,7 +149,8 @@ public static class PerformanceReports
                 Measure(byKecamatan[code], calendarIndex, nowUtc)))
             .OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
 
-        return new PerformanceReport(period, Wib.ToWib(nowUtc), Definitions, opdResults, kecamatanResults);
+        var city = Measure(complaints.Select(c => c.Unit), calendarIndex, nowUtc);
+        return new PerformanceReport(period, Wib.ToWib(nowUtc), Definitions, city.Received, city.ReceivedByChannel, opdResults, kecamatanResults);
     }
 
     /// <summary>The order of the ranking: more within deadline, then a faster median resolution; nulls go last.</summary>
@@ -159,16 +165,18 @@ public static class PerformanceReports
     /// <summary>What is measured for one OPD spell or one whole complaint; <see cref="HandedOn"/>: re-routed to another
     /// OPD, so its outcome belongs to the next spell.</summary>
     private readonly record struct Unit(DateTime Start, DateTime? FirstResponse, DateTime? FirstResolved, DateTime? LastResolved,
-        bool Reopened, bool HandedOn, ComplaintStatus Status, int ResolveDays);
+        bool Reopened, bool HandedOn, ComplaintStatus Status, int ResolveDays, IntakeChannel Channel);
 
     private static PerformanceFigures Measure(IEnumerable<Unit> units, WorkingDayIndex calendar, DateTime nowUtc)
     {
         int received = 0, rejected = 0, resolved = 0, reopened = 0, counted = 0, within = 0, open = 0;
+        var byChannel = new int[Channels.Count];
         var firstResponses = new List<int>();
         var resolutions = new List<int>();
         foreach (var unit in units)
         {
             received++;
+            byChannel[(int)unit.Channel]++;
             if (unit.FirstResponse is { } response) firstResponses.Add(WorkingDays(calendar, unit.Start, response));
             if (unit.FirstResolved is { } firstResolved)
             {
@@ -194,7 +202,7 @@ public static class PerformanceReports
                 if (nowUtc >= due) counted++;
             }
         }
-        return new PerformanceFigures(received, rejected, resolved, reopened, counted, within, open,
+        return new PerformanceFigures(received, Channels.ToDictionary(c => IntakeChannels.ToApi(c), c => byChannel[(int)c]), rejected, resolved, reopened, counted, within, open,
             Median(firstResponses), Median(resolutions), Pct(within, counted), Pct(reopened, resolved), Pct(open, received));
     }
 
@@ -215,11 +223,11 @@ public static class PerformanceReports
         whole == 0 ? null : Math.Round(100.0 * part / whole, 1, MidpointRounding.AwayFromZero);
 
     private static OpdPerformance ToOpd(Opd opd, PerformanceFigures f, int? rank) =>
-        new(opd.Code, opd.Name, opd.NameEn, f.Received, f.Rejected, f.Resolved, f.Reopened, f.DeadlineCounted, f.WithinDeadline, f.StillOpen,
+        new(opd.Code, opd.Name, opd.NameEn, f.Received, f.ReceivedByChannel, f.Rejected, f.Resolved, f.Reopened, f.DeadlineCounted, f.WithinDeadline, f.StillOpen,
             f.FirstResponseMedianDays, f.ResolutionMedianDays, f.ResolvedWithinDeadlinePct, f.ReopenRatePct, f.StillOpenPct, rank is not null, rank);
 
     private static KecamatanPerformance ToKecamatan(string code, string name, PerformanceFigures f) =>
-        new(code, name, f.Received, f.Rejected, f.Resolved, f.Reopened, f.DeadlineCounted, f.WithinDeadline, f.StillOpen,
+        new(code, name, f.Received, f.ReceivedByChannel, f.Rejected, f.Resolved, f.Reopened, f.DeadlineCounted, f.WithinDeadline, f.StillOpen,
             f.FirstResponseMedianDays, f.ResolutionMedianDays, f.ResolvedWithinDeadlinePct, f.ReopenRatePct, f.StillOpenPct);
 
     /// <summary>A complaint of the period as a whole (the citizen's view; also its one OPD spell when never re-routed).</summary>
@@ -246,7 +254,7 @@ public static class PerformanceReports
                 SELECT min(id) AS low, max(id) AS high
                 FROM (SELECT id FROM complaints WHERE created_at >= @from AND created_at < @to OFFSET 0) period
             )
-            SELECT c.id, c.created_at, c.status, c.opd_code, c.kecamatan_code, max(k.resolve_days),
+            SELECT c.id, c.created_at, c.status, c.opd_code, c.kecamatan_code, max(k.resolve_days), c.channel,
                    min(s.at) FILTER (WHERE s."from" = 'Received'),
                    min(s.at) FILTER (WHERE s."to" = 'Resolved'),
                    max(s.at) FILTER (WHERE s."to" = 'Resolved'),
@@ -301,10 +309,10 @@ public static class PerformanceReports
                 while (await reader.ReadAsync(ct))
                 {
                     var created = reader.GetDateTime(1);
-                    var rerouted = reader.GetBoolean(10);
+                    var rerouted = reader.GetBoolean(11);
                     complaints.Add(new ComplaintRow(reader.GetInt64(0), reader.GetString(3), reader.GetString(4), rerouted,
-                        new Unit(created, Nullable(reader, 6), Nullable(reader, 7), Nullable(reader, 8), reader.GetBoolean(9), HandedOn: false,
-                            StatusNames[reader.GetString(2)], reader.GetInt32(5))));
+                        new Unit(created, Nullable(reader, 7), Nullable(reader, 8), Nullable(reader, 9), reader.GetBoolean(10), HandedOn: false,
+                            StatusNames[reader.GetString(2)], reader.GetInt32(5), IntakeChannels.FromStored(reader.GetString(6)))));
                 }
             }
 
@@ -335,6 +343,8 @@ public static class PerformanceReports
             if (opened) await connection.CloseAsync();
         }
     }
+
+    private static readonly IReadOnlyList<IntakeChannel> Channels = IntakeChannels.All;
 
     private static readonly Dictionary<string, ComplaintStatus> StatusNames =
         Enum.GetValues<ComplaintStatus>().ToDictionary(s => s.ToString());

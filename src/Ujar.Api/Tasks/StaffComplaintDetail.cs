@@ -24,6 +24,8 @@ public sealed record StaffComplaintDetailView(
     public string Category => Complaint.Category;
     public string Status => Complaint.Status;
     public string Opd => Complaint.Opd;
+    public string Channel => Complaint.Channel;
+    public string? ChannelSource => Complaint.ChannelSource;
     public CodeName Kelurahan => Complaint.Kelurahan;
     public CodeName Kecamatan => Complaint.Kecamatan;
     public string Description => Complaint.Description;
@@ -35,6 +37,7 @@ public sealed record StaffComplaintDetailView(
     public uint Version => Complaint.Version;
     public bool NeedsReview => Complaint.NeedsReview;
     public ReporterContact? Reporter => Complaint.Reporter;
+    public string? MediaLink => Complaint.MediaLink;
 }
 
 public static class StaffComplaintDetail

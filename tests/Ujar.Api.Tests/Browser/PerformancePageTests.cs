@@ -39,6 +39,9 @@ public sealed class PerformancePageTests(Chromium chromium, BrowserCityApp city)
         await AssertTablesShowAsync(page, fortnight);
         await Expect(page.Locator("#perf-opds tr[data-code=pupr]")).ToHaveAttributeAsync("data-ranked", "true");
         await Expect(page.Locator("#perf-opds tr[data-code=dlh] td[data-col=rank]")).ToHaveTextAsync("Tidak diperingkat (kurang dari 10 laporan)");
+        // Where the period's complaints came from, most first: 16 by the web map, 7 by WhatsApp, 1 over Open311.
+        await Expect(page.Locator("#perf-channels")).ToHaveTextAsync(
+            "24 laporan diterima dalam periode ini, masuk lewat: peta web 16 · WhatsApp 7 · sistem lain (Open311) 1.");
         var definitions = fortnight.GetProperty("definitions");
         foreach (var definition in definitions.EnumerateObject())
             await Expect(page.Locator($"#perf-definitions dd[data-definition={definition.Name}]")).ToHaveTextAsync(definition.Value.GetProperty("id").GetString()!);

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Ujar.Api.Complaints;
 using Ujar.Api.Deadlines;
 using Ujar.Api.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -53,6 +54,24 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         await Expect(page.Locator("#queue-opd-filter")).ToBeHiddenAsync(); // staff work their own OPD only
         await MapPage.AssertNoHorizontalScrollAsync(page);
         await MapPage.ScreenshotAsync(page, "staff-queue-phone");
+    }
+
+    [Fact]
+    public async Task The_queue_says_which_door_a_complaint_came_in_by_and_offers_a_whatsapp_reply()
+    {
+        var byWeb = await FileWithContactAsync(0.0503, 100.0363, "sampah", "Sampah dilaporkan lewat peta");
+        var byWhatsApp = await FileWithContactAsync(0.0504, 100.0364, "sampah", "Sampah dilaporkan lewat WhatsApp");
+        await using (var db = city.NewDb())
+            await db.Complaints.Where(c => c.Ticket == byWhatsApp).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Channel, IntakeChannel.WhatsApp).SetProperty(c => c.ReporterPhone, "+6281234567890"));
+        var page = await OpenQueueAsync("dlh");
+
+        await Expect(page.Locator($".queue-item[data-ticket='{byWeb}'] .channel-badge")).ToHaveTextAsync("peta web");
+        await Expect(page.Locator($".queue-item[data-ticket='{byWhatsApp}'] .channel-badge")).ToHaveTextAsync("WhatsApp");
+        await page.Locator($".queue-row[data-ticket='{byWhatsApp}']").ClickAsync();
+        var detail = page.Locator("#queue-detail");
+        await Expect(detail.Locator(".detail-channel")).ToHaveTextAsync("WhatsApp");
+        await Expect(detail.Locator("a[href='https://wa.me/6281234567890']")).ToHaveTextAsync("balas di WhatsApp");
     }
 
     [Fact]

@@ -151,6 +151,41 @@ public sealed class PerformanceApiTests(PerformanceCityApp city) : IClassFixture
         Assert.Contains("10", definitions.GetProperty("ranking").GetProperty("en").GetString());
     }
 
+    /*
+     * Received per channel (see the scenario's channels): pupr 11 web + D3 by WhatsApp; dlh D1, D2 web + D3 (it received
+     * it too); dishub 6 WhatsApp, 1 Open311, 3 web. Kecamatan Utara: P1–P11 + D3; Selatan: D1, D2 and dishub's ten.
+     * The city: the 24 complaints of the period (duplicate and outside the period left out), each once.
+     */
+    [Fact]
+    public async Task Received_is_split_by_the_channel_each_complaint_came_in_by()
+    {
+        var report = await GetJsonAsync($"/api/performance?{Period}");
+
+        Assert.Equal(24, report.GetProperty("received").GetInt32());
+        AssertChannels(report.GetProperty("receivedByChannel"), web: 16, open311: 1, whatsapp: 7);
+        var opds = report.GetProperty("opds").EnumerateArray().ToDictionary(o => o.GetProperty("code").GetString()!);
+        AssertChannels(opds["pupr"].GetProperty("receivedByChannel"), web: 11, open311: 0, whatsapp: 1);
+        AssertChannels(opds["dlh"].GetProperty("receivedByChannel"), web: 2, open311: 0, whatsapp: 1);
+        AssertChannels(opds["dishub"].GetProperty("receivedByChannel"), web: 3, open311: 1, whatsapp: 6);
+        AssertChannels(opds["dinsos"].GetProperty("receivedByChannel"), web: 0, open311: 0, whatsapp: 0);
+        var kecamatan = report.GetProperty("kecamatan").EnumerateArray().ToDictionary(k => k.GetProperty("code").GetString()!);
+        AssertChannels(kecamatan[PerformanceScenario.Utara].GetProperty("receivedByChannel"), web: 11, open311: 0, whatsapp: 1);
+        AssertChannels(kecamatan[PerformanceScenario.Selatan].GetProperty("receivedByChannel"), web: 5, open311: 1, whatsapp: 6);
+        Assert.False(string.IsNullOrWhiteSpace(report.GetProperty("definitions").GetProperty("channels").GetProperty("en").GetString()));
+
+        // Every OPD's and kecamatan's channels add up to what it received.
+        foreach (var row in opds.Values.Concat(kecamatan.Values))
+            Assert.Equal(row.GetProperty("received").GetInt32(),
+                row.GetProperty("receivedByChannel").EnumerateObject().Sum(c => c.Value.GetInt32()));
+    }
+
+    private static void AssertChannels(JsonElement channels, int web, int open311, int whatsapp)
+    {
+        Assert.Equal(["open311", "web", "whatsapp"], channels.EnumerateObject().Select(c => c.Name).Order());
+        Assert.Equal((web, open311, whatsapp),
+            (channels.GetProperty("web").GetInt32(), channels.GetProperty("open311").GetInt32(), channels.GetProperty("whatsapp").GetInt32()));
+    }
+
     [Theory]
     [InlineData("/api/performance.csv?" + Period)]
     [InlineData("/api/performance?format=csv&" + Period)]
@@ -184,6 +219,8 @@ public sealed class PerformanceApiTests(PerformanceCityApp city) : IClassFixture
                 if (value.ValueKind == JsonValueKind.Null) Assert.Equal("", cell);
                 else Assert.Equal(value.GetDouble(), double.Parse(cell, CultureInfo.InvariantCulture));
             }
+            foreach (var channel in item.GetProperty("receivedByChannel").EnumerateObject())
+                Assert.Equal(channel.Value.GetInt32(), int.Parse(rows[i][Array.IndexOf(header, $"receivedByChannel.{channel.Name}")], CultureInfo.InvariantCulture));
             if (level == "opd")
             {
                 var rank = item.GetProperty("rank");

@@ -21,6 +21,7 @@ namespace Ujar.Api.Tests.Performance;
 /// a duplicate of P1 and two complaints just outside the period (Sun 9 Aug 23:30 WIB, Mon 24 Aug 00:30 WIB).</item>
 /// <item>dlh (sampah, resolve 5), Kecamatan Selatan: D1, D2, and D3 (Kecamatan Utara) which it re-routes to pupr.</item>
 /// <item>dishub (penerangan_jalan, resolve 7), Kecamatan Selatan: ten alike, each answered in 1 day and resolved in 2.</item>
+/// <item>Channels: D3 and six of dishub's ten came by WhatsApp, one of dishub's over Open311, everything else by the web.</item>
 /// </list>
 /// Every complaint carries reporter contact data, which must never appear in the output.
 /// </summary>
@@ -75,9 +76,10 @@ public static class PerformanceScenario
 
         // D3: filed to dlh, re-routed to pupr (two steps, as ComplaintStatusChanges writes them), resolved by pupr.
         var rerouted = W(8, 12, 10);
-        await seed.FileAndHandOnAsync("sampah", "dlh", Utara, W(8, 10, 9),
+        var d3 = await seed.FileAndHandOnAsync("sampah", "dlh", Utara, W(8, 10, 9),
             (NotOurRemit, rerouted, null), (Received, rerouted.AddTicks(10), "pupr"), (Verified, W(8, 13, 10), "pupr"),
             (Assigned, W(8, 13, 10, 5), "pupr"), (InProgress, W(8, 14, 9), "pupr"), (Resolved, W(8, 19, 10), "pupr"));
+        d3.Channel = IntakeChannel.WhatsApp;
 
         // dlh.
         await seed.FileAsync("sampah", "dlh", Selatan, W(8, 11, 9),                                           // D1
@@ -88,8 +90,10 @@ public static class PerformanceScenario
         // dishub: ten alike.
         for (var i = 0; i < 10; i++)
         {
-            await seed.FileAsync("penerangan_jalan", "dishub", Selatan, W(8, 10, 9),
+            var light = await seed.FileAsync("penerangan_jalan", "dishub", Selatan, W(8, 10, 9),
                 (Verified, W(8, 11, 10)), (Assigned, W(8, 11, 10, 5)), (InProgress, W(8, 11, 13)), (Resolved, W(8, 12, 10)));
+            // Six came by WhatsApp, one from another system over Open311, three by the web.
+            light.Channel = i < 6 ? IntakeChannel.WhatsApp : i == 6 ? IntakeChannel.Open311 : IntakeChannel.Web;
         }
         await db.SaveChangesAsync();
     }

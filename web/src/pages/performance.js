@@ -9,7 +9,7 @@ import { formatDateTime, lang, onLangChange, pick, t, translate } from '../i18n.
 
 // The order the definitions are read in; any other the API adds follows.
 const DEFINITION_ORDER = ['cohort', 'workingDays', 'attribution', 'firstResponse', 'resolution', 'resolvedWithinDeadline',
-  'reopenRate', 'stillOpen', 'ranking', 'kecamatan', 'asOf'];
+  'reopenRate', 'stillOpen', 'ranking', 'kecamatan', 'channels', 'asOf'];
 
 /** Builds the page in root; returns the function that takes it down again. */
 export async function mountPerformancePage(root) {
@@ -29,6 +29,12 @@ export async function mountPerformancePage(root) {
   const render = () => {
     if (!report) return;
     root.querySelector('#perf-asof').textContent = t('perf.asOf', { time: formatDateTime(report.asOf) });
+    // Most complaints first: where the city's complaints actually come from.
+    const channels = Object.entries(report.receivedByChannel).sort(([, a], [, b]) => b - a);
+    root.querySelector('#perf-channels').textContent = t('perf.channels', {
+      total: number(report.received),
+      list: channels.map(([channel, count]) => `${t(`channel.${channel}`)} ${number(count)}`).join(' · '),
+    });
     root.querySelector('#perf-opds tbody').replaceChildren(...report.opds.map(opdRow));
     root.querySelector('#perf-kecamatan tbody').replaceChildren(...report.kecamatan.map(kecamatanRow));
     const keys = [...DEFINITION_ORDER.filter((k) => k in report.definitions),

@@ -174,6 +174,7 @@ class QueuePage {
       h('time', { datetime: item.createdAt }, formatDateTime(item.createdAt)),
       deadlineBadge(item.deadline),
       h('span', {}, t('task.supporters', { n: item.supportCount })),
+      item.channel ? h('span', { class: 'channel-badge', 'data-channel': item.channel }, t(`channel.${item.channel}`)) : null,
       this._me.role === 'admin' ? h('span', { class: 'queue-row-opd' }, (item.opd?.code ?? item.opd ?? '').toUpperCase()) : null)));
   }
 

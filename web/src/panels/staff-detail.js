@@ -142,6 +142,9 @@ export class StaffDetail {
         h('dt', {}, t('area.kecamatan')), h('dd', {}, nameOf(c.kecamatan)),
         h('dt', {}, t('area.opd')), h('dd', { class: 'detail-opd' }, this._opdName(c.opd)),
         h('dt', {}, t('track.filed')), h('dd', {}, formatDateTime(c.createdAt)),
+        h('dt', {}, t('queue.channel')),
+        h('dd', { class: 'detail-channel', 'data-channel': c.channel },
+          t(`channel.${c.channel}`), c.channelSource ? ` · ${c.channelSource}` : ''),
         c.deadline ? h('dt', {}, t(`deadline.${c.deadline.kind}`)) : null,
         c.deadline ? h('dd', {}, deadlineBadge(c.deadline, { withKind: false })) : null,
         h('dt', {}, t('track.support')), h('dd', {}, String(c.supportCount))),
@@ -151,14 +154,28 @@ export class StaffDetail {
         ? h('dl', { class: 'facts detail-reporter' },
           reporter.name ? h('dt', {}, t('report.name')) : null, reporter.name ? h('dd', {}, reporter.name) : null,
           reporter.phone ? h('dt', {}, t('report.phone')) : null,
-          reporter.phone ? h('dd', {}, h('a', { href: `tel:${reporter.phone}` }, reporter.phone)) : null,
+          reporter.phone ? h('dd', {}, h('a', { href: `tel:${reporter.phone}` }, reporter.phone),
+            // A WhatsApp reporter can be answered where they wrote.
+            ...(c.channel === 'whatsapp' ? [' · ', h('a', { href: `https://wa.me/${reporter.phone.replace(/\D/g, '')}`, target: '_blank', rel: 'noopener noreferrer' },
+              t('queue.whatsappChat'))] : [])) : null,
           reporter.email ? h('dt', {}, t('report.email')) : null,
           reporter.email ? h('dd', {}, h('a', { href: `mailto:${reporter.email}` }, reporter.email)) : null)
         : h('p', { class: 'hint detail-reporter' }, t('queue.anonymous')),
       h('h3', {}, t('track.photos')),
       c.photos?.length ? photoList(c.photos, c.ticket) : h('p', { class: 'hint' }, t('track.noPhotos')),
+      // The reporter's system keeps this file; Ujar never fetches it, so it opens from the staff member's browser.
+      c.mediaLink ? h('p', { class: 'detail-media-link' }, t('queue.mediaLink'), ' ',
+        h('a', { href: c.mediaLink, target: '_blank', rel: 'noopener noreferrer nofollow' }, hostOf(c.mediaLink))) : null,
       h('h3', {}, t('track.timeline')),
       h('ol', { class: 'timeline detail-timeline' }, ...(c.timeline ?? []).map((step) => timelineStep(step, c.ticket))));
+  }
+}
+
+function hostOf(link) {
+  try {
+    return new URL(link).host;
+  } catch {
+    return link;
   }
 }
 
