@@ -67,12 +67,12 @@ WITH ref AS (
          (SELECT id FROM boundary_generations WHERE is_active) AS generation
 )
 INSERT INTO complaints (ticket, category_code, description, location, kelurahan_code, kecamatan_code, opd_code, status, created_at,
-                        anonymous, channel, snapped, snap_distance_meters, boundary_generation_id, support_count)
+                        anonymous, channel, is_demo, snapped, snap_distance_meters, boundary_generation_id, support_count)
 SELECT 'BENCH-' || g, categories[1 + g % 10], 'bench', ST_SetSRID(ST_MakePoint(100.05, 0.05), 4326),
        kelurahan[1 + g % array_length(kelurahan, 1)], kecamatan[1 + g % array_length(kecamatan, 1)], opds[1 + g % 10],
        (ARRAY['Received','Verified','Assigned','InProgress','Resolved','Closed','Closed','Closed','Rejected','Reopened'])[1 + (g / 10) % 10],
        now() - ($complaints - g) * (interval '730 days' / $complaints),
-       false, 'Demo', false, 0, generation, 0
+       false, 'Web', true, false, 0, generation, 0
 FROM ref, generate_series(1, $complaints) g;
 
 -- The path each status implies; one in 50 complaints is first re-routed (two steps, as the service writes them).
