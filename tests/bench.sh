@@ -10,73 +10,33 @@
 # env: UJAR_GIS_DATA (official boundaries; default ../shared/gis-data beside the checkout),
 #      BENCH_SECONDS (each load run, default 20), ROUTING_SECONDS (each routing figure, default 5),
 #      ROUTING_POINTS (default 100000), CONNECTIONS (default 64)
-set -euo pipefail
-export LC_ALL=C # decimal points in printf and awk
-cd "$(dirname "$0")/.."
-root=$(pwd)
+source "$(dirname "$0")/lib/prelude.sh"
 
-gis=${UJAR_GIS_DATA:-$root/../shared/gis-data}
 seconds=${BENCH_SECONDS:-20}
 routing_seconds=${ROUTING_SECONDS:-5}
 routing_points=${ROUTING_POINTS:-100000}
 connections=${CONNECTIONS:-64}
 warmup_seconds=5
 
-die() { echo "bench.sh: $*" >&2; exit 1; }
-source tests/lib/throwaway-pg.sh
-[[ -f $gis/tanjungpinang_kelurahan.geojson ]] || die "official boundaries not found in $gis: set UJAR_GIS_DATA"
-for tool in wrk pgbench psql dotnet; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install wrk postgresql-15-postgis-3)"
-done
-throwaway_pg_find
+require_gis_data
+require_tools wrk pgbench
 
-# ---- build ------------------------------------------------------------------------------------------------------
 echo "== build (Release)"
-dotnet build tests/Ujar.Benchmarks/Ujar.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null \
-  || die "build failed (dotnet build tests/Ujar.Benchmarks -c Release)"
-api_bin=$root/src/Ujar.Api/bin/Release/net10.0
-api="$api_bin/Ujar.Api.dll"
-bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
-
-# ---- everything we start is stopped on exit -----------------------------------------------------------------------
-work=$(mktemp -d /tmp/ujar-bench.XXXXXX)
-service_pid=""
-cleanup() {
-  local status=$?
-  if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid" 2>/dev/null || true
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  throwaway_pg_stop
-  if (( status != 0 )) && [[ -f $work/service.log ]]; then
-    echo "--- last lines of the service log ---" >&2
-    tail -n 20 "$work/service.log" >&2 || true
-  fi
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-source tests/lib/cpu.sh
+build_release
 
 # ---- PostgreSQL + PostGIS, default durability --------------------------------------------------------------------
 echo "== PostgreSQL cluster in $work"
 # Only where it listens and how many may connect are set; fsync, synchronous_commit, full_page_writes stay at their defaults.
-throwaway_pg_start "$work" "-c max_connections=200"
-psql_ -d postgres -c "CREATE DATABASE ujar"
-psql_ -d ujar -c "CREATE EXTENSION postgis"
+start_postgres "-c max_connections=200"
+create_postgis_db ujar
 pg_settings=$(psql_ -d ujar -At -F= -c "SELECT name, setting || coalesce(unit, '') FROM pg_settings
   WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections')
   ORDER BY name" | tr '\n' ' ')
 pg_version=$(psql_ -d ujar -At -c "SELECT current_setting('server_version') || ', PostGIS ' || postgis_lib_version()")
 tmp_fs=$(df -T "$work" | awk 'NR == 2 { print $2 }')
 
-export ConnectionStrings__Ujar="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=ujar"
-export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-
 echo "== migrate"
-dotnet "$api" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migrate failed"; }
+run_api migrate
 
 # ---- 1. routing --------------------------------------------------------------------------------------------------
 echo "== routing: in-memory vs PostGIS (${routing_seconds}s per figure)"
@@ -90,15 +50,8 @@ generation=$(psql_ -d ujar -At -c "SELECT id FROM boundary_generations WHERE is_
 # ---- 2a. intake through the service --------------------------------------------------------------------------------
 http_port=$(free_port)
 echo "== service on 127.0.0.1:$http_port (Release), wrk -t2 -c$connections"
-# The content root is the build output, where appsettings.json (its logging levels) sits beside the dll, as deployed.
-dotnet "$api" serve --urls "http://127.0.0.1:$http_port" "--contentRoot=$api_bin" >"$work/service.log" 2>&1 &
-service_pid=$!
-for _ in $(seq 1 150); do
-  curl -fsS "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$service_pid" 2>/dev/null || die "the service exited on start"
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$http_port/healthz" | grep -q '"boundaryGeneration":'"$generation" \
+start_service ujar "$http_port"
+curl -fsS "$service_url/healthz" | grep -q '"boundaryGeneration":'"$generation" \
   || die "the service is not up with boundary generation $generation"
 
 export UJAR_BENCH_POINTS="$work/pins.txt"
@@ -111,7 +64,7 @@ wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/Ujar.Benchmarks/post
 take_cpu_snapshot; cpu_after=$cpu_snapshot
 sleep 1 # requests still in flight when wrk stopped get their commit
 rows_after=$(count_rows)
-kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""
+stop_service "$service_pid"
 declare -A w
 while IFS='=' read -r key value; do w[$key]=$value; done < <(grep -E '^wrk\.[a-z_0-9]+=' "$work/wrk.out")
 [[ -n ${w[wrk.requests]:-} ]] || die "wrk printed no results"
@@ -133,7 +86,6 @@ pg_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/
 [[ -n $pg_tps ]] || die "pgbench printed no tps"
 
 # ---- summary -----------------------------------------------------------------------------------------------------
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 ok_responses=$(( ${w[wrk.requests]} - ${w[wrk.status_errors]} ))
 our_rps=$(calc %.0f "${ok_responses} / (${w[wrk.duration_us]} / 1e6)")
 committed=$(( rows_after - rows_before ))
@@ -180,7 +132,4 @@ $(printf '  | %-36s | %6.0f tps   | latency avg %6.2f ms      | failed %s |' \
     (the excess is requests in flight when wrk stopped); during the pgbench run: $(( pg_rows_after - pg_rows_before )) rows
 EOF
 )
-echo
-echo "$summary"
-mkdir -p tests/artifacts
-echo "$summary" > tests/artifacts/bench-latest.txt
+save_summary "$summary"

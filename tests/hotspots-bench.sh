@@ -11,83 +11,34 @@
 #   tests/hotspots-bench.sh
 # env: UJAR_GIS_DATA (official boundaries; default ../shared/gis-data beside the checkout),
 #      COMPLAINTS (default 1000000), RUNS (default 5)
-set -euo pipefail
-export LC_ALL=C # decimal points in printf and awk
-cd "$(dirname "$0")/.."
-root=$(pwd)
+source "$(dirname "$0")/lib/prelude.sh"
 
-gis=${UJAR_GIS_DATA:-$root/../shared/gis-data}
 complaints=${COMPLAINTS:-1000000}
 runs=${RUNS:-5}
 
-die() { echo "hotspots-bench.sh: $*" >&2; exit 1; }
-source tests/lib/throwaway-pg.sh
-[[ -f $gis/tanjungpinang_kelurahan.geojson ]] || die "official boundaries not found in $gis: set UJAR_GIS_DATA"
-for tool in psql dotnet curl; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install postgresql-15-postgis-3)"
-done
-throwaway_pg_find
+require_gis_data
+require_tools
 
-# ---- build ------------------------------------------------------------------------------------------------------
 echo "== build (Release)"
-dotnet build tests/Ujar.Benchmarks/Ujar.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null \
-  || die "build failed (dotnet build tests/Ujar.Benchmarks -c Release)"
-api_bin=$root/src/Ujar.Api/bin/Release/net10.0
-api="$api_bin/Ujar.Api.dll"
-bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
-
-# ---- everything we start is stopped on exit -----------------------------------------------------------------------
-work=$(mktemp -d /tmp/ujar-hotspots-bench.XXXXXX)
-service_pid=""
-cleanup() {
-  local status=$?
-  if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid" 2>/dev/null || true
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  throwaway_pg_stop
-  if (( status != 0 )) && [[ -f $work/service.log ]]; then
-    echo "--- last lines of the service log ---" >&2
-    tail -n 20 "$work/service.log" >&2 || true
-  fi
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_release
 
 # ---- PostgreSQL + PostGIS, the official boundaries ----------------------------------------------------------------
 echo "== PostgreSQL cluster in $work"
-throwaway_pg_start "$work" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB"
-psql_ -d postgres -c "CREATE DATABASE ujar"
-psql_ -d ujar -c "CREATE EXTENSION postgis"
+start_postgres "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB"
+create_postgis_db ujar
 pg_version=$(psql_ -d ujar -At -c "SELECT current_setting('server_version') || ', PostGIS ' || postgis_lib_version()")
 pg_settings=$(psql_ -d ujar -At -F= -c "SELECT name, setting || coalesce(unit, '') FROM pg_settings
   WHERE name IN ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather') ORDER BY name" | tr '\n' ' ')
 
-export ConnectionStrings__Ujar="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=ujar"
-export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "== migrate, import the official kecamatan and kelurahan (import-boundaries … --commit)"
-dotnet "$api" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migrate failed"; }
-dotnet "$api" import-boundaries "$gis/tanjungpinang_kecamatan.geojson" --level kecamatan --commit >"$work/import.log" 2>&1 \
-  || { cat "$work/import.log" >&2; die "importing the kecamatan failed"; }
-dotnet "$api" import-boundaries "$gis/tanjungpinang_kelurahan.geojson" --level kelurahan --parent-property kecamatan_code --commit \
-  >>"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; die "importing the kelurahan failed"; }
+run_api migrate
+import_official_boundaries
 
 echo "== $complaints complaints (SQL)"
 dotnet "$bench" hotspots --connection "$ConnectionStrings__Ujar" --complaints "$complaints" --data-only
 
 # ---- the service (Release), which loads them into ComplaintPoints at start ---------------------------------------------
-http_port=$(free_port)
-service_url="http://127.0.0.1:$http_port"
-dotnet "$api" serve --urls "$service_url" "--contentRoot=$api_bin" >"$work/service.log" 2>&1 &
-service_pid=$!
-for _ in $(seq 1 150); do
-  curl -fsS "$service_url/healthz" >/dev/null 2>&1 && break
-  kill -0 "$service_pid" 2>/dev/null || die "the service exited on start"
-  sleep 0.2
-done
-curl -fsS "$service_url/healthz" >/dev/null || die "the service did not become healthy"
+start_service ujar "$(free_port)"
 
 # ---- measure ------------------------------------------------------------------------------------------------------
 echo "== ours (engines and GET /api/hotspots/hex at $service_url) and PostGIS, $runs runs each after a warm-up"
@@ -102,7 +53,6 @@ while IFS='=' read -r key value; do h[$key]=$value; done < <(grep -E '^hotspots\
 [[ -n ${h[hotspots.hex.ours_warm_ms]:-} && -n ${h[hotspots.dbscan.pg_ms]:-} ]] || die "the hotspots benchmark printed no results"
 
 # ---- summary -----------------------------------------------------------------------------------------------------
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 line() { printf '  | %-58s | %9s | %9s | %7s |\n' "$@"; }
 ms() { calc "%.0f ms" "$1"; }
 ratio() { calc "%.2f x" "$1 / $2"; }
@@ -139,7 +89,4 @@ $(line "DBSCAN ${h[hotspots.dbscan.points]} (${h[hotspots.dbscan.category]}), ep
   category's rows, every id and cluster read by the client.
 SUMMARY
 )
-echo
-echo "$summary"
-mkdir -p tests/artifacts
-echo "$summary" > tests/artifacts/hotspots-bench-latest.txt
+save_summary "$summary"

@@ -11,97 +11,41 @@
 #
 #   tests/map-bench.sh
 # env: COMPLAINTS (default 100000), RUNS (default 5)
-set -euo pipefail
-export LC_ALL=C # decimal points in printf and awk
-cd "$(dirname "$0")/.."
-root=$(pwd)
+source "$(dirname "$0")/lib/prelude.sh"
 
 complaints=${COMPLAINTS:-100000}
 runs=${RUNS:-5}
 
-die() { echo "map-bench.sh: $*" >&2; exit 1; }
-source tests/lib/throwaway-pg.sh
-for tool in psql dotnet npm curl; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (.ci/ensure-deps --browser)"
-done
-[[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium is not installed (.ci/ensure-deps --browser)"
-throwaway_pg_find
+require_tools npm /usr/bin/chromium
 
-# ---- build ------------------------------------------------------------------------------------------------------
 echo "== build: web/ (vite) and the service + benchmark (Release)"
-(cd web && { [[ -d node_modules ]] || npm ci; } && npm run build >/dev/null) || die "web build failed (cd web && npm run build)"
-dotnet build tests/Ujar.Benchmarks/Ujar.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null \
-  || die "build failed (dotnet build tests/Ujar.Benchmarks -c Release)"
-api_bin=$root/src/Ujar.Api/bin/Release/net10.0
-api="$api_bin/Ujar.Api.dll"
-bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
-
-# ---- everything we start is stopped on exit -----------------------------------------------------------------------
-work=$(mktemp -d /tmp/ujar-map-bench.XXXXXX)
-service_pids=()
-cleanup() {
-  local status=$? pid
-  for pid in "${service_pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
-  throwaway_pg_stop
-  if (( status != 0 )); then
-    for log in "$work"/service-*.log; do
-      [[ -f $log ]] && { echo "--- last lines of $(basename "$log") ---" >&2; tail -n 20 "$log" >&2; }
-    done
-  fi
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_web
+build_release
 
 # ---- PostgreSQL + PostGIS (reads are measured here, not commits: durability settings do not matter) -------------------
 echo "== PostgreSQL cluster in $work"
-throwaway_pg_start "$work" "-c fsync=off -c synchronous_commit=off"
+start_postgres "-c fsync=off -c synchronous_commit=off"
 pg_version=$(psql_ -d postgres -At -c "SELECT current_setting('server_version')")
 
-export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-connection() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
-# Both databases get the same demo boundaries (seed-demo --count 0); only one gets complaints.
-for db in ujar ujar_empty; do
-  psql_ -d postgres -c "CREATE DATABASE $db"
-  psql_ -d "$db" -c "CREATE EXTENSION postgis"
-  ConnectionStrings__Ujar=$(connection "$db") dotnet "$api" migrate >"$work/migrate-$db.log" 2>&1 \
-    || { cat "$work/migrate-$db.log" >&2; die "migrate $db failed"; }
-  ConnectionStrings__Ujar=$(connection "$db") dotnet "$api" seed-demo --count 0 >"$work/seed-$db.log" 2>&1 \
-    || { cat "$work/seed-$db.log" >&2; die "loading the demo boundaries into $db failed"; }
+# Both databases get the same demo boundaries (seed-demo --count 0); only one gets complaints: ujar, created last, so
+# the commands below and the service "ours" use it.
+for db in ujar_empty ujar; do
+  create_postgis_db "$db"
+  run_api migrate
+  run_api seed-demo --count 0
 done
 echo "== seed-demo --count $complaints (demo complaints routed by the real router, spread as a city reports)"
 seed_started=$(date +%s.%N)
-ConnectionStrings__Ujar=$(connection ujar) dotnet "$api" seed-demo --count "$complaints" --seed 20261128 >"$work/seed.log" 2>&1 \
-  || { cat "$work/seed.log" >&2; die "seeding $complaints complaints failed"; }
+run_api seed-demo --count "$complaints" --seed 20261128
 seed_seconds=$(awk -v a="$seed_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
 psql_ -d ujar -c "VACUUM ANALYZE"
 rows=$(psql_ -d ujar -At -c "SELECT count(*) FROM complaints")
 (( rows == complaints )) || die "expected $complaints complaints, found $rows"
 
 # ---- both services --------------------------------------------------------------------------------------------------
-start_service() { # start_service NAME DATABASE → sets service_url
-  local port url
-  port=$(free_port)
-  url="http://127.0.0.1:$port"
-  ConnectionStrings__Ujar=$(connection "$2") Ujar__WebRoot="$root/web/dist" \
-    dotnet "$api" serve --urls "$url" "--contentRoot=$api_bin" >"$work/service-$1.log" 2>&1 &
-  service_pids+=($!)
-  for _ in $(seq 1 150); do
-    curl -fsS "$url/healthz" >/dev/null 2>&1 && break
-    kill -0 "${service_pids[-1]}" 2>/dev/null || die "the $1 service exited on start"
-    sleep 0.2
-  done
-  curl -fsS "$url/healthz" >/dev/null || die "the $1 service did not become healthy"
-  service_url=$url
-}
-start_service ours ujar; ours_url=$service_url
-start_service baseline ujar_empty; baseline_url=$service_url
+start_service ours "$(free_port)" Ujar__WebRoot="$root/web/dist"; ours_url=$service_url
+start_service baseline "$(free_port)" Ujar__WebRoot="$root/web/dist" ConnectionStrings__Ujar="$(connection ujar_empty)"
+baseline_url=$service_url
 echo "== services: ours $ours_url ($rows complaints), baseline $baseline_url (0 complaints)"
 
 # ---- measure ------------------------------------------------------------------------------------------------------
@@ -115,7 +59,6 @@ while IFS='=' read -r key value; do m[$key]=$value; done < <(grep -E '^map\.[a-z
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 # ---- summary -----------------------------------------------------------------------------------------------------
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 line() { printf '  | %-48s | %9s | %9s | %7s |\n' "$@"; }
 ms() { calc "%.0f ms" "$1"; }
 ratio() { calc "%.2f x" "$1 / ($2 > 0 ? $2 : 1)"; }
@@ -139,7 +82,4 @@ $(line "marker elements in the page, most seen" "$(calc %.0f "${m[map.ours.marke
   its drawing. The pan is a 300 px mouse drag held still before release, so Leaflet ends it without inertia.)
 EOF
 )
-echo
-echo "$summary"
-mkdir -p tests/artifacts
-echo "$summary" > tests/artifacts/map-bench-latest.txt
+save_summary "$summary"

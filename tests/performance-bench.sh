@@ -8,54 +8,24 @@
 # period (the last 90 days) and a full 366-day period, RUNS times each (median, min, max, via curl). Nothing here is
 # part of `dotnet test`.
 #   tests/performance-bench.sh            COMPLAINTS=200000 RUNS=3 tests/performance-bench.sh
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+source "$(dirname "$0")/lib/prelude.sh"
 complaints=${COMPLAINTS:-1000000}
 runs=${RUNS:-5}
 fixture=$root/gis-data/fixture-city
 
-die() { echo "performance-bench.sh: $*" >&2; exit 1; }
-source tests/lib/throwaway-pg.sh
-for tool in psql dotnet curl; do
-  command -v "$tool" >/dev/null || die "$tool is not installed"
-done
-throwaway_pg_find
+require_tools
 
 echo "== build (Release)"
-dotnet build src/Ujar.Api/Ujar.Api.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null || die "build failed"
-api_bin=$root/src/Ujar.Api/bin/Release/net10.0
-api="$api_bin/Ujar.Api.dll"
-
-work=$(mktemp -d /tmp/ujar-performance-bench.XXXXXX)
-service_pid=""
-cleanup() {
-  local status=$?
-  if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid" 2>/dev/null || true
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  throwaway_pg_stop
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_release
 
 echo "== PostgreSQL cluster in $work"
-throwaway_pg_start "$work" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB"
-psql_ -d postgres -c "CREATE DATABASE ujar"
-psql_ -d ujar -c "CREATE EXTENSION postgis"
-export ConnectionStrings__Ujar="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=ujar"
-export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+start_postgres "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB"
+create_postgis_db ujar
 export Ujar__GisData=$root/gis-data
 
 echo "== migrate, import the fixture city"
-dotnet "$api" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migrate failed"; }
-dotnet "$api" import-boundaries "$fixture/kecamatan.geojson" --level kecamatan --commit >"$work/import.log" 2>&1 \
-  || { cat "$work/import.log" >&2; die "import failed"; }
-dotnet "$api" import-boundaries "$fixture/kelurahan.geojson" --level kelurahan --parent-property parent_code --commit >>"$work/import.log" 2>&1 \
-  || { cat "$work/import.log" >&2; die "import failed"; }
+run_api migrate
+import_boundaries "$fixture/kecamatan.geojson" "$fixture/kelurahan.geojson" parent_code
 
 echo "== $complaints complaints over two years, with their status steps"
 psql_ -d ujar <<SQL
@@ -67,12 +37,12 @@ WITH ref AS (
          (SELECT id FROM boundary_generations WHERE is_active) AS generation
 )
 INSERT INTO complaints (ticket, category_code, description, location, kelurahan_code, kecamatan_code, opd_code, status, created_at,
-                        anonymous, channel, snapped, snap_distance_meters, boundary_generation_id, support_count)
+                        anonymous, channel, is_demo, snapped, snap_distance_meters, boundary_generation_id, support_count)
 SELECT 'BENCH-' || g, categories[1 + g % 10], 'bench', ST_SetSRID(ST_MakePoint(100.05, 0.05), 4326),
        kelurahan[1 + g % array_length(kelurahan, 1)], kecamatan[1 + g % array_length(kecamatan, 1)], opds[1 + g % 10],
        (ARRAY['Received','Verified','Assigned','InProgress','Resolved','Closed','Closed','Closed','Rejected','Reopened'])[1 + (g / 10) % 10],
        now() - ($complaints - g) * (interval '730 days' / $complaints),
-       false, 'Demo', false, 0, generation, 0
+       false, 'Web', true, false, 0, generation, 0
 FROM ref, generate_series(1, $complaints) g;
 
 -- The path each status implies; one in 50 complaints is first re-routed (two steps, as the service writes them).
@@ -99,18 +69,8 @@ psql_ -d ujar -At -c "SELECT 'complaints: ' || (SELECT count(*) FROM complaints)
   || ', in the last 90 days: ' || (SELECT count(*) FROM complaints WHERE created_at > now() - interval '90 days')"
 
 echo "== service (Release)"
-port=$(free_port)
-dotnet "$api" serve --urls "http://127.0.0.1:$port" "--contentRoot=$api_bin" >"$work/service.log" 2>&1 &
-service_pid=$!
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { tail -n 20 "$work/service.log" >&2; die "service did not start"; }
-for _ in $(seq 1 600); do
-  grep -q "Complaint points loaded" "$work/service.log" && break
-  sleep 0.5
-done
+start_service ujar "$(free_port)"
+wait_for_log ujar "Complaint points loaded"
 
 today=$(TZ=Asia/Jakarta date +%F)
 year_ago=$(TZ=Asia/Jakarta date -d "$today - 365 days" +%F)
@@ -124,6 +84,6 @@ time_url() {
     printf "%-34s median %4.0f ms  (min %4.0f, max %4.0f, %d runs)\n", label, t[int((NR + 1) / 2)] * 1000, t[1] * 1000, t[NR] * 1000, NR }'
   [[ $url == *.csv* ]] || python3 -c "import json; r = json.load(open('$work/answer.json')); print('  received per OPD:', {o['code']: o['received'] for o in r['opds']})"
 }
-time_url "GET /api/performance (90 days)" "http://127.0.0.1:$port/api/performance"
-time_url "GET /api/performance (366 days)" "http://127.0.0.1:$port/api/performance?from=$year_ago&to=$today"
-time_url "GET /api/performance.csv (366 days)" "http://127.0.0.1:$port/api/performance.csv?from=$year_ago&to=$today"
+time_url "GET /api/performance (90 days)" "$service_url/api/performance"
+time_url "GET /api/performance (366 days)" "$service_url/api/performance?from=$year_ago&to=$today"
+time_url "GET /api/performance.csv (366 days)" "$service_url/api/performance.csv?from=$year_ago&to=$today"

@@ -11,12 +11,8 @@
 # env: UJAR_GIS_DATA (official boundaries; default ../shared/gis-data beside the checkout),
 #      COMPLAINTS (default 1000000), BENCH_SECONDS (each load run, default 20), CONNECTIONS (default 32),
 #      SERVICE_POOL (the service's Npgsql "Maximum Pool Size", default 8: about 4 per database core; see README)
-set -euo pipefail
-export LC_ALL=C # decimal points in printf and awk
-cd "$(dirname "$0")/.."
-root=$(pwd)
+source "$(dirname "$0")/lib/prelude.sh"
 
-gis=${UJAR_GIS_DATA:-$root/../shared/gis-data}
 complaints=${COMPLAINTS:-1000000}
 seconds=${BENCH_SECONDS:-20}
 connections=${CONNECTIONS:-32}
@@ -26,57 +22,22 @@ radius=5000
 limit=20
 opd=pupr
 
-die() { echo "tasks-bench.sh: $*" >&2; exit 1; }
-source tests/lib/throwaway-pg.sh
-source tests/lib/cpu.sh
-[[ -f $gis/tanjungpinang_kelurahan.geojson ]] || die "official boundaries not found in $gis: set UJAR_GIS_DATA"
-for tool in wrk pgbench psql dotnet curl; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install wrk postgresql-15-postgis-3)"
-done
-throwaway_pg_find
+require_gis_data
+require_tools wrk pgbench
 
 echo "== build (Release)"
-dotnet build tests/Ujar.Benchmarks/Ujar.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null \
-  || die "build failed (dotnet build tests/Ujar.Benchmarks -c Release)"
-api_bin=$root/src/Ujar.Api/bin/Release/net10.0
-api="$api_bin/Ujar.Api.dll"
-bench="$root/tests/Ujar.Benchmarks/bin/Release/net10.0/Ujar.Benchmarks.dll"
-
-work=$(mktemp -d /tmp/ujar-tasks-bench.XXXXXX)
-service_pid=""
-cleanup() {
-  local status=$?
-  if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid" 2>/dev/null || true
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  throwaway_pg_stop
-  if (( status != 0 )) && [[ -f $work/service.log ]]; then
-    echo "--- last lines of the service log ---" >&2
-    tail -n 20 "$work/service.log" >&2 || true
-  fi
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_release
 
 echo "== PostgreSQL cluster in $work"
-throwaway_pg_start "$work" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c max_connections=200"
-psql_ -d postgres -c "CREATE DATABASE ujar"
-psql_ -d ujar -c "CREATE EXTENSION postgis"
+start_postgres "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c max_connections=200"
+create_postgis_db ujar
 pg_version=$(psql_ -d ujar -At -c "SELECT current_setting('server_version') || ', PostGIS ' || postgis_lib_version()")
 pg_settings=$(psql_ -d ujar -At -F= -c "SELECT name, setting || coalesce(unit, '') FROM pg_settings
   WHERE name IN ('shared_buffers', 'work_mem', 'max_connections', 'jit') ORDER BY name" | tr '\n' ' ')
 
-export ConnectionStrings__Ujar="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=ujar"
-export ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "== migrate, import the official kecamatan and kelurahan"
-dotnet "$api" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migrate failed"; }
-dotnet "$api" import-boundaries "$gis/tanjungpinang_kecamatan.geojson" --level kecamatan --commit >"$work/import.log" 2>&1 \
-  || { cat "$work/import.log" >&2; die "importing the kecamatan failed"; }
-dotnet "$api" import-boundaries "$gis/tanjungpinang_kelurahan.geojson" --level kelurahan --parent-property kecamatan_code --commit \
-  >>"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; die "importing the kelurahan failed"; }
+run_api migrate
+import_official_boundaries
 
 echo "== $complaints complaints (SQL), 5 % open"
 dotnet "$bench" hotspots --connection "$ConnectionStrings__Ujar" --complaints "$complaints" --data-only
@@ -89,28 +50,16 @@ read -r min_lon min_lat max_lon max_lat < <(psql_ -d ujar -At -F' ' -c "SELECT S
 
 echo "== demo accounts (seed-demo --count 0)"
 export UJAR_DEMO_PASSWORD=bench-$RANDOM-$RANDOM-password
-dotnet "$api" seed-demo --count 0 >"$work/seed.log" 2>&1 || { cat "$work/seed.log" >&2; die "seed-demo failed"; }
+run_api seed-demo --count 0
 
 http_port=$(free_port)
-service_url="http://127.0.0.1:$http_port"
-echo "== service on $service_url (Release)"
+echo "== service on http://127.0.0.1:$http_port (Release)"
 # The generated city has ~50,000 complaints past their deadlines at once; the deadline watcher's first round would
 # escalate them all during the measurement (in service, escalations trickle in as deadlines pass), so it waits a day.
-Ujar__Sla__IntervalSeconds=86400 ConnectionStrings__Ujar="$ConnectionStrings__Ujar;Maximum Pool Size=$service_pool" \
-  dotnet "$api" serve --urls "$service_url" "--contentRoot=$api_bin" >"$work/service.log" 2>&1 &
-service_pid=$!
-for _ in $(seq 1 300); do
-  curl -fsS "$service_url/healthz" >/dev/null 2>&1 && break
-  kill -0 "$service_pid" 2>/dev/null || die "the service exited on start"
-  sleep 0.2
-done
-curl -fsS "$service_url/healthz" >/dev/null || die "the service did not become healthy"
+start_service ujar "$http_port" Ujar__Sla__IntervalSeconds=86400 \
+  "ConnectionStrings__Ujar=$ConnectionStrings__Ujar;Maximum Pool Size=$service_pool"
 # Start-up work (the hotspot layers load every complaint into memory) would otherwise land in the measurement.
-for _ in $(seq 1 600); do
-  grep -q "Complaint points loaded" "$work/service.log" && break
-  sleep 0.5
-done
-grep -q "Complaint points loaded" "$work/service.log" || die "the service did not finish loading its complaint points"
+wait_for_log ujar "Complaint points loaded"
 token=$(curl -fsS -H 'Content-Type: application/json' \
   -d "{\"email\":\"$opd.crew@ujar.local\",\"password\":\"$UJAR_DEMO_PASSWORD\"}" "$service_url/api/auth/login" \
   | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
@@ -131,7 +80,7 @@ wrk -t2 -c"$connections" -d"${warmup_seconds}s" -s tests/Ujar.Benchmarks/nearby.
 take_cpu_snapshot; cpu_before=$cpu_snapshot
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/Ujar.Benchmarks/nearby.lua "$service_url" | tee "$work/wrk.out"
 take_cpu_snapshot; cpu_after=$cpu_snapshot
-kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""
+stop_service "$service_pid"
 declare -A w
 while IFS='=' read -r key value; do w[$key]=$value; done < <(grep -E '^wrk\.[a-z_0-9]+=' "$work/wrk.out")
 [[ -n ${w[wrk.requests]:-} ]] || die "wrk printed no results"
@@ -157,7 +106,6 @@ read -r pg_p50 pg_p99 < <(cat "$work"/pgbench-log* | awk '{ print $3 }' | sort -
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 # ---- summary -----------------------------------------------------------------------------------------------------
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 ok=$(( ${w[wrk.requests]} - ${w[wrk.status_errors]} ))
 our_rps=$(calc %.0f "$ok / (${w[wrk.duration_us]} / 1e6)")
 summary=$(cat <<SUMMARY
@@ -179,7 +127,4 @@ $(printf '  | %-44s | %7.0f tps   | p50 %6.2f ms, p99 %6.2f ms | failed %s (avg 
   check: one request from the city's centre returned $sample_items tasks.
 SUMMARY
 )
-echo
-echo "$summary"
-mkdir -p tests/artifacts
-echo "$summary" > tests/artifacts/tasks-bench-latest.txt
+save_summary "$summary"
