@@ -99,7 +99,7 @@ public static class Open311Api
             .Join(db.Opds, c => c.OpdCode, o => o.Code, (c, o) => new { c.Code, c.NameId, c.NameEn, c.SortOrder, Opd = o.Name, OpdEn = o.NameEn })
             .OrderBy(c => c.SortOrder).ThenBy(c => c.Code).ToListAsync(ct);
         IReadOnlyList<Service> services = rows.Select(c => new Service(c.Code, c.NameId,
-            $"{c.NameEn}. Ditangani oleh / handled by {c.Opd} ({c.OpdEn}).",
+            $"{c.NameEn}; handled by {c.Opd} ({c.OpdEn})",
             Metadata: true, "realtime", Keywords(c.NameId, c.NameEn), c.Opd)).ToList();
         return new Open311Result<IReadOnlyList<Service>>(services, f, "services", "service");
     }

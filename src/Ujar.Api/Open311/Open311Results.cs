@@ -90,6 +90,8 @@ public static class Open311Writer
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Served as application/json to programs, never inlined into HTML: "+07:00" stays readable instead of "\u002B07:00".
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Lists inside a document and the element each of their items gets in XML.</summary>
