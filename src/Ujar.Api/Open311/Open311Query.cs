@@ -102,8 +102,10 @@ public sealed class Open311Query(IQueryCollection query)
 
     /// <summary>
     /// <c>start_date</c> and <c>end_date</c>, both included, as GeoReport v2 says: neither given is the last
-    /// <paramref name="defaultSpan"/> up to now; one alone extends <paramref name="defaultSpan"/> from it; the two may be at
-    /// most <paramref name="maxSpan"/> apart. Null (with the errors noted) when they do not make a window.
+    /// <paramref name="defaultSpan"/> up to now; an end alone reaches <paramref name="defaultSpan"/> back; a start alone
+    /// reaches <paramref name="defaultSpan"/> forward but not past now, so the window a next-page link names is closed and
+    /// later filings cannot shift its pages. The two may be at most <paramref name="maxSpan"/> apart. Null (with the errors
+    /// noted) when they do not make a window.
     /// </summary>
     public (DateTime FromUtc, DateTime ToUtc)? Window(DateTime nowUtc, TimeSpan defaultSpan, TimeSpan maxSpan)
     {
@@ -113,7 +115,7 @@ public sealed class Open311Query(IQueryCollection query)
         var (from, to) = (start, end) switch
         {
             ({ } s, { } e) => (s, e),
-            ({ } s, null) => (s, s + defaultSpan),
+            ({ } s, null) => (s, s + defaultSpan < nowUtc ? s + defaultSpan : s > nowUtc ? s : nowUtc),
             (null, { } e) => (e - defaultSpan, e),
             _ => (nowUtc - defaultSpan, nowUtc),
         };

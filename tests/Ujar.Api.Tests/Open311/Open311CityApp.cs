@@ -36,7 +36,9 @@ public sealed class Open311CityApp : IAsyncLifetime
             ["Ujar:PublicBaseUrl"] = PublicBaseUrl,
         });
         _ = App.Server;
-        ApiKey = await NewKeyAsync("fixmystreet");
+        (_, ApiKey) = await NewKeyAsync("fixmystreet");
+        // Requests run in the test's execution context, so the SQL they send can be traced back to them (SqlTrace).
+        App.Server.PreserveExecutionContext = true;
     }
 
     public async Task DisposeAsync()
@@ -47,12 +49,13 @@ public sealed class Open311CityApp : IAsyncLifetime
 
     public string[] MediaFiles() => Directory.Exists(MediaPath) ? Directory.GetFiles(MediaPath, "*", SearchOption.AllDirectories) : [];
 
-    /// <summary>A new Open311 key made the way the command line and the admin API make them.</summary>
-    public async Task<string> NewKeyAsync(string name)
+    /// <summary>A new Open311 key made the way the command line and the admin API make them: its holder's name and the key.</summary>
+    public async Task<(string Name, string Key)> NewKeyAsync(string name)
     {
         await using var db = App.NewDb();
         var outcome = await ChannelKeys.CreateAsync(db, $"{name}-{Guid.NewGuid():N}"[..40], "open311", "uji", DateTime.UtcNow, CancellationToken.None);
-        return Assert.IsType<ChannelKeys.Created>(outcome).Result.Key;
+        var created = Assert.IsType<ChannelKeys.Created>(outcome).Result;
+        return (created.ChannelKey.Name, created.Key);
     }
 
     public async Task<int> KeyIdAsync(string key)
