@@ -55,8 +55,12 @@ public static class Open311Api
         api.MapGet("/services.{format}", GetServices);
         api.MapGet("/services/{code}.{format}", GetServiceDefinition);
         api.MapGet("/requests.{format}", GetRequests);
+        // No Accepts<T>() here: its content-type matching would hand a JSON body to the catch-all below (404) instead of
+        // letting the handler answer 415.
         api.MapPost("/requests.{format}", PostRequest)
-            .Accepts<PostRequestDoc>("application/x-www-form-urlencoded", "multipart/form-data");
+            .WithDescription("application/x-www-form-urlencoded, or multipart/form-data with up to three photo files in 'media': "
+                + "api_key (required, in the body), service_code, lat, long, description, optional jurisdiction_id, address_string, "
+                + "email, first_name, last_name, phone, media_url, attribute[patokan]; header Idempotency-Key for safe retries.");
         api.MapGet("/requests/{id}.{format}", GetRequest);
         api.MapGet("/tokens/{token}.{format}", GetToken);
         api.MapGet("/servicerequestupdates.{format}", GetUpdates);
@@ -64,12 +68,6 @@ public static class Open311Api
         api.Map("/{**path}", UnknownResource).ExcludeFromDescription();
         return app;
     }
-
-    /// <summary>The fields of <c>POST requests</c>, for the OpenAPI document; the handler reads the form itself. Named as the
-    /// form names them (the document would otherwise camelCase them).</summary>
-    public sealed record PostRequestDoc(string api_key, string service_code, double lat, double @long, string description,
-        string? jurisdiction_id, string? address_string, string? email, string? first_name, string? last_name, string? phone,
-        string? media_url);
 
     private static Open311Errors UnknownFormat(string format) =>
         Open311Errors.NotFound(Open311Format.Xml, new Bilingual($"format '{Shorten(format)}' tidak dikenal; gunakan .xml atau .json",
