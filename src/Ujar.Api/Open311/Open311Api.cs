@@ -60,7 +60,8 @@ public static class Open311Api
         api.MapPost("/requests.{format}", PostRequest)
             .WithDescription("application/x-www-form-urlencoded, or multipart/form-data with up to three photo files in 'media': "
                 + "api_key (required, in the body), service_code, lat, long, description, optional jurisdiction_id, address_string, "
-                + "email, first_name, last_name, phone, media_url, attribute[patokan]; header Idempotency-Key for safe retries.");
+                + "email, first_name, last_name, phone, media_url, attribute[patokan]; header Idempotency-Key for safe retries.")
+            .WithMetadata([.. Open311Errors.Metadata(403, 409, 413, 415, 503)]);
         api.MapGet("/requests/{id}.{format}", GetRequest);
         api.MapGet("/tokens/{token}.{format}", GetToken);
         api.MapGet("/servicerequestupdates.{format}", GetUpdates);
@@ -84,7 +85,7 @@ public static class Open311Api
         if (new Open311Query(request.Query).CheckCommon(f, options.Value) is { } refused) return refused;
         var o = options.Value;
         return new Open311Result<Discovery>(new Discovery(Changeset, o.Contact, o.KeyService,
-            [new DiscoveryEndpoint(Specification, site.Value.Absolute(BasePath), Changeset, "production", Open311Writer.ContentTypes.Reverse().ToList())]),
+            [new DiscoveryEndpoint(Specification, site.Value.Absolute(BasePath), Changeset, "production", Open311Writer.ContentTypes)]),
             f, "discovery");
     }
 
@@ -252,7 +253,8 @@ public static class Open311Api
             return Open311Errors.One(StatusCodes.Status403Forbidden, f, Open311Errors.Text(new Bilingual(
                 "api_key tidak ada, salah atau sudah dicabut; kirim kunci Open311 Anda di isi permintaan",
                 "api_key missing, wrong or revoked; send your Open311 key in the request body")));
-        if (form.Fields.GetValueOrDefault("jurisdiction_id") is { Count: > 0 } jurisdiction && !options.Value.Serves(jurisdiction[0]!))
+        if (form.Fields.GetValueOrDefault("jurisdiction_id") is { Count: > 0 } jurisdiction && !string.IsNullOrWhiteSpace(jurisdiction[0])
+            && !options.Value.Serves(jurisdiction[0]!))
             return options.Value.UnknownJurisdiction(f, jurisdiction[0]!);
 
         var (fields, mediaLink, errors) = Open311Filing.ReadFields(form);

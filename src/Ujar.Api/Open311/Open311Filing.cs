@@ -52,10 +52,15 @@ public static class Open311Filing
         {
             return new Refused(FromProblem(PhotoProblems.RequestTooLarge(), format));
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's word for a body that broke off or is framed wrongly.
+            return new Refused(Unreadable(ex.StatusCode, ex.Message, format));
+        }
         catch (InvalidDataException ex)
         {
             // FormReader's and MultipartReader's word for a body that is not what it claims (or over their count limits).
-            return new Refused(FromProblem(PhotoProblems.MalformedMultipart(ex.Message), format));
+            return new Refused(Unreadable(StatusCodes.Status400BadRequest, ex.Message, format));
         }
         return new Refused(UnsupportedContentType(format));
     }
@@ -227,6 +232,10 @@ public static class Open311Filing
         Open311FieldOf.GetValueOrDefault(field)
         // The photo checks name files photos[0], photos[1]…: in Open311 they came as media.
         ?? (field.StartsWith(PhotoForm.PhotosPart + "[", StringComparison.Ordinal) ? "media" + field[PhotoForm.PhotosPart.Length..] : field);
+
+    private static Open311Errors Unreadable(int status, string why, Open311Format format) =>
+        Open311Errors.One(status, format, Open311Errors.Text(new Bilingual(
+            $"Isi permintaan tidak dapat dibaca ({Shorten(why)})", $"The request body cannot be read ({Shorten(why)})")));
 
     private static Open311Errors UnsupportedContentType(Open311Format format) =>
         Open311Errors.One(StatusCodes.Status415UnsupportedMediaType, format, Open311Errors.Text(new Bilingual(

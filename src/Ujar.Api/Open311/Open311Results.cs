@@ -53,11 +53,15 @@ public sealed class Open311Errors(int statusCode, IReadOnlyList<Open311Error> er
 
     public Task ExecuteAsync(HttpContext http) => Open311Writer.WriteAsync(http, statusCode, errors, format, "errors", "error");
 
+    /// <summary>Every resource may answer 400 (a bad parameter) and 404 (an unknown jurisdiction, format or item); filing
+    /// adds its own statuses with <see cref="Metadata"/>.</summary>
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
-        foreach (var status in new[] { 400, 403, 404, 409, 413, 415, 503 })
-            builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(IReadOnlyList<Open311Error>), Open311Writer.ContentTypes));
+        foreach (var metadata in Metadata(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)) builder.Metadata.Add(metadata);
     }
+
+    public static IEnumerable<ProducesResponseTypeMetadata> Metadata(params int[] statuses) =>
+        statuses.Select(status => new ProducesResponseTypeMetadata(status, typeof(IReadOnlyList<Open311Error>), Open311Writer.ContentTypes));
 
     /// <summary>One error whose status is also its code.</summary>
     public static Open311Errors One(int statusCode, Open311Format format, string description) =>
@@ -84,7 +88,8 @@ public sealed class Open311Errors(int statusCode, IReadOnlyList<Open311Error> er
 /// </summary>
 public static class Open311Writer
 {
-    public static readonly string[] ContentTypes = ["application/json", "text/xml"];
+    /// <summary>XML first, as the spec lists them.</summary>
+    public static readonly string[] ContentTypes = ["text/xml", "application/json"];
 
     public static readonly JsonSerializerOptions Json = new()
     {
