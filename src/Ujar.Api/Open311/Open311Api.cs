@@ -37,8 +37,10 @@ public static class Open311Api
     public static readonly TimeSpan RequestsWindow = TimeSpan.FromDays(90);
     /// <summary>The window of <c>servicerequestupdates</c> without dates; at most <see cref="RequestsWindow"/> wide.</summary>
     public static readonly TimeSpan UpdatesDefaultWindow = TimeSpan.FromDays(1);
-    /// <summary>The most updates one answer holds; more in the window is a 400 asking for a narrower one, never a silent cut.</summary>
-    public const int MaxUpdates = 5000;
+    /// <summary>The most updates one answer holds (about 5 MB of XML); more in the window is a 400 asking for a narrower one,
+    /// never a silent cut. A city of this size makes a few hundred steps a day; the room is for bursts such as the deadline
+    /// watcher closing a backlog at once (18,000 steps in ten minutes when measured over 500,000 synthetic complaints).</summary>
+    public const int MaxUpdates = 20_000;
 
     public static IServiceCollection AddOpen311(this IServiceCollection services)
     {
@@ -165,9 +167,13 @@ public static class Open311Api
                 complaints = complaints.Where(c => wanted.Contains(c.Status));
             }
         }
-        // One row more than the page tells whether a next page exists.
-        var rows = await complaints.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize + 1).SelectServiceRequests(db).ToListAsync(ct);
+        // The page's ids are chosen in a subquery of the same statement, and only its rows are then projected: with the
+        // projection beside the OFFSET, PostgreSQL ran the names' and latest step's subqueries for every row it skipped
+        // too (page 100 of 200 took 783 ms over 500,000 complaints). One row more than the page tells whether a next exists.
+        var pageIds = complaints.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize + 1).Select(c => c.Id);
+        var rows = await db.Complaints.AsNoTracking().Where(c => pageIds.Contains(c.Id))
+            .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).SelectServiceRequests(db).ToListAsync(ct);
         if (rows.Count > pageSize)
         {
             rows.RemoveAt(rows.Count - 1);
