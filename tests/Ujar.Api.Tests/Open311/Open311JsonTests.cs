@@ -113,4 +113,19 @@ public sealed class Open311JsonTests(Open311CityApp city) : IClassFixture<Open31
         Assert.Equal("image/jpeg", photo.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("RAHASIA-INTERNAL", JsonSerializer.Serialize(request));
     }
+
+    [Fact]
+    public async Task The_OpenAPI_document_lists_every_Open311_resource_under_its_tag()
+    {
+        var paths = (await (await _client.GetAsync("/openapi/v1.json")).ReadJsonAsync()).GetProperty("paths");
+        var open311 = paths.EnumerateObject().Where(p => p.Name.StartsWith("/open311/v2/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["/open311/v2/discovery.{format}", "/open311/v2/requests.{format}", "/open311/v2/requests/{id}.{format}",
+                "/open311/v2/servicerequestupdates.{format}", "/open311/v2/services.{format}", "/open311/v2/services/{code}.{format}",
+                "/open311/v2/tokens/{token}.{format}"],
+            open311.Select(p => p.Name).Order(StringComparer.Ordinal));
+        foreach (var operation in open311.SelectMany(p => p.Value.EnumerateObject()))
+            Assert.Equal("Open311", operation.Value.GetProperty("tags")[0].GetString());
+        Assert.True(paths.GetProperty("/open311/v2/requests.{format}").TryGetProperty("post", out var post));
+        Assert.True(post.GetProperty("responses").TryGetProperty("403", out _));
+    }
 }
