@@ -7,6 +7,7 @@ using Ujar.Api.Complaints;
 using Ujar.Api.Demo;
 using Ujar.Api.Hotspots;
 using Ujar.Api.Live;
+using Ujar.Api.Open311;
 using Ujar.Api.Performance;
 using Ujar.Api.Supports;
 using Ujar.Api.Photos;
@@ -29,6 +30,7 @@ builder.Services.AddHotspotLayers();      // hex grids and computed layers, cach
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
 builder.Services.AddStaffAccounts();      // Identity: cookie + bearer sign-in, roles admin/opd_staff/crew/planner
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
+builder.Services.AddOpen311();            // Open311 GeoReport v2: the jurisdiction served (Ujar:Open311)
 if (command.DemoLive) builder.Services.AddHostedService<DemoLive>();  // serve --demo-live: a plausible complaint every few seconds
 
 var app = builder.Build();
@@ -49,6 +51,7 @@ app.MapHotspots();        // planners' layers: hex bins + Gi*, trend, density cl
 app.MapPerformance();     // public figures per OPD and kecamatan (/kinerja), JSON and CSV
 app.MapBoundaries();
 app.MapCategories();
+app.MapOpen311();         // /open311/v2/: GeoReport v2 (JSON and XML) for FixMyStreet and other systems, with a channel key
 app.MapWebApp();          // the map front end from web/dist, GET /api/config
 
 return await command.RunAsync(app);

@@ -55,20 +55,31 @@ public static class PublicComplaintQueries
     /// <summary>The role <see cref="ChangeActor.Reporter"/> records, and the filing's: the citizen made both.</summary>
     private const string ReporterRole = "reporter";
 
+    /// <summary>Each complaint with what public views show beside it: the names of its kelurahan and kecamatan from the
+    /// boundary generation it was routed with, its OPD's name, and its first report photo. One helper, so every public
+    /// projection (the map's, Open311's) asks for these the same way; each is a correlated subquery of the one SELECT.</summary>
+    public static IQueryable<NamedComplaint> WithNames(this IQueryable<Complaint> complaints, UjarDb db) =>
+        complaints.Select(c => new NamedComplaint
+        {
+            Complaint = c,
+            KelurahanName = db.Boundaries
+                .Where(b => b.GenerationId == c.BoundaryGenerationId && b.Level == BoundaryLevel.Kelurahan && b.Code == c.KelurahanCode)
+                .Select(b => b.Name).FirstOrDefault(),
+            KecamatanName = db.Boundaries
+                .Where(b => b.GenerationId == c.BoundaryGenerationId && b.Level == BoundaryLevel.Kecamatan && b.Code == c.KecamatanCode)
+                .Select(b => b.Name).FirstOrDefault(),
+            OpdName = db.Opds.Where(o => o.Code == c.OpdCode).Select(o => o.Name).FirstOrDefault(),
+            FirstPhotoId = db.Photos.Where(p => p.ComplaintId == c.Id && p.Kind == PhotoKind.Report).OrderBy(p => p.CreatedAt)
+                .Select(p => (Guid?)p.Id).FirstOrDefault(),
+        });
+
     /// <summary>Projects to the public view; area and agency names come from the generation the complaint was routed with.</summary>
     public static IQueryable<PublicRow> SelectPublic(this IQueryable<Complaint> complaints, UjarDb db) =>
-        complaints.Select(c => new PublicRow(
-            c.Id, c.Ticket, c.Status, c.CategoryCode, c.Description, c.Location,
-            c.KelurahanCode,
-            db.Boundaries.Where(b => b.GenerationId == c.BoundaryGenerationId && b.Level == BoundaryLevel.Kelurahan && b.Code == c.KelurahanCode)
-                .Select(b => b.Name).FirstOrDefault(),
-            c.KecamatanCode,
-            db.Boundaries.Where(b => b.GenerationId == c.BoundaryGenerationId && b.Level == BoundaryLevel.Kecamatan && b.Code == c.KecamatanCode)
-                .Select(b => b.Name).FirstOrDefault(),
-            c.OpdCode,
-            db.Opds.Where(o => o.Code == c.OpdCode).Select(o => o.Name).FirstOrDefault(),
-            c.Snapped, c.SnapDistanceMeters, c.BoundaryGenerationId, c.CreatedAt, c.SupportCount,
-            db.Photos.Where(p => p.ComplaintId == c.Id && p.Kind == PhotoKind.Report).OrderBy(p => p.CreatedAt).Select(p => (Guid?)p.Id).FirstOrDefault()));
+        complaints.WithNames(db).Select(n => new PublicRow(
+            n.Complaint.Id, n.Complaint.Ticket, n.Complaint.Status, n.Complaint.CategoryCode, n.Complaint.Description, n.Complaint.Location,
+            n.Complaint.KelurahanCode, n.KelurahanName, n.Complaint.KecamatanCode, n.KecamatanName, n.Complaint.OpdCode, n.OpdName,
+            n.Complaint.Snapped, n.Complaint.SnapDistanceMeters, n.Complaint.BoundaryGenerationId, n.Complaint.CreatedAt,
+            n.Complaint.SupportCount, n.FirstPhotoId));
 
     public static Task<PublicRow?> FindPublicAsync(this UjarDb db, string ticket, CancellationToken ct) =>
         db.Complaints.AsNoTracking().Where(c => c.Ticket == ticket).SelectPublic(db).FirstOrDefaultAsync(ct);
@@ -96,6 +107,17 @@ public static class PublicComplaintQueries
             timeline,
             deadline?.ToView(nowUtc));
     }
+}
+
+/// <summary>A complaint and the names public views show with it (see <see cref="PublicComplaintQueries.WithNames"/>). A class
+/// with settable members, not a positional record, so EF Core can keep composing queries over it.</summary>
+public sealed class NamedComplaint
+{
+    public required Complaint Complaint { get; init; }
+    public string? KelurahanName { get; init; }
+    public string? KecamatanName { get; init; }
+    public string? OpdName { get; init; }
+    public Guid? FirstPhotoId { get; init; }
 }
 
 /// <summary>The database shape of <see cref="PublicComplaint"/>, before names become JSON.</summary>
