@@ -149,6 +149,41 @@ public sealed class ChannelKeyTests : IAsyncLifetime
         Assert.Equal(0, CountOf(_logs.All, key[..24]));
     }
 
+    [Fact]
+    public async Task A_key_used_over_Open311_files_once_and_never_reaches_a_log_and_a_revoked_one_stores_nothing()
+    {
+        using var admin = await _app.ClientAsAsync(Roles.Admin);
+        var created = await (await admin.PostAsJsonAsync("/api/admin/channel-keys", new { name = "fixmystreet", channel = "open311" })).ReadJsonAsync();
+        var key = created.GetProperty("key").GetString()!;
+        using var client = _app.CreateClient();
+        FormUrlEncodedContent Filing() => new(new Dictionary<string, string>
+        {
+            ["api_key"] = key, ["service_code"] = "sampah", ["lat"] = "0.065", ["long"] = "100.055", ["description"] = "Sampah menumpuk di TPS",
+            ["email"] = "warga@contoh.id",
+        });
+
+        var filed = await client.PostAsync("/open311/v2/requests.json", Filing());
+
+        Assert.Equal(HttpStatusCode.OK, filed.StatusCode);
+        await using (var db = _app.NewDb())
+        {
+            var row = await db.ChannelKeys.SingleAsync(k => k.Name == "fixmystreet");
+            Assert.NotNull(row.LastUsedAt);
+            Assert.Equal(1, await db.Complaints.CountAsync(c => c.ChannelKeyId == row.Id && c.Channel == IntakeChannel.Open311));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync("/api/admin/channel-keys/fixmystreet")).StatusCode);
+        var refused = await client.PostAsync("/open311/v2/requests.json", Filing());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        await using (var db = _app.NewDb())
+            Assert.Equal(1, await db.Complaints.CountAsync(c => c.Channel == IntakeChannel.Open311));
+
+        // Every line the host logged at every level, the EF commands and the request lines included.
+        Assert.Contains(_logs.Lines, l => l.Contains("/open311/v2/requests.json"));
+        Assert.Equal(0, CountOf(_logs.All, key));
+        Assert.Equal(0, CountOf(_logs.All, key[..24]));
+        Assert.Equal(0, CountOf(_logs.All, Uri.EscapeDataString(key)));
+    }
+
     private static int CountOf(string text, string part)
     {
         var count = 0;
