@@ -12,6 +12,7 @@ using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 using Ujar.Api.Tasks;
+using Ujar.Api.WhatsApp;
 
 // One executable: `serve` (default), `migrate`, `import-boundaries`, `seed-demo`. See README.
 var command = UjarCommand.Parse(args);
@@ -28,6 +29,7 @@ builder.Services.AddHotspotLayers();      // hex grids and computed layers, cach
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
 builder.Services.AddStaffAccounts();      // Identity: cookie + bearer sign-in, roles admin/opd_staff/crew/planner
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
+builder.Services.AddWhatsApp();           // WhatsApp Business: inbox, conversation, outbox and status-change workers, Graph API client
 if (command.DemoLive) builder.Services.AddHostedService<DemoLive>();  // serve --demo-live: a plausible complaint every few seconds
 
 var app = builder.Build();
@@ -47,6 +49,7 @@ app.MapHotspots();        // planners' layers: hex bins + Gi*, trend, density cl
 app.MapPerformance();     // public figures per OPD and kecamatan (/kinerja), JSON and CSV
 app.MapBoundaries();
 app.MapCategories();
+app.MapWhatsApp();        // GET/POST /webhooks/whatsapp: Meta's handshake and signed webhooks into the inbox
 app.MapWebApp();          // the map front end from web/dist, GET /api/config
 
 return await command.RunAsync(app);
