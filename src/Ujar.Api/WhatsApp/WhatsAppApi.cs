@@ -28,7 +28,9 @@ public static class WhatsAppApi
         services.AddHttpClient<GraphApi>((sp, http) =>
                 http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value.GraphTimeoutSeconds))
             // A redirect could lead a photo download (and its bearer token) to a host GraphApi did not check.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            // The client's own request logging would write every URL: a photo's signed download address, and media ids.
+            .RemoveAllLoggers();
         services.AddSingleton<WhatsAppConversations>();
         services.AddSingleton<WhatsAppOutboxSender>();
         services.AddHostedService(sp => sp.GetRequiredService<WhatsAppOutboxSender>());

@@ -99,15 +99,15 @@ public sealed class WhatsAppInboxWorker(IDbContextFactory<UjarDb> dbFactory, ISe
         if (message.Attempts < options.Value.InboxAttempts)
         {
             message.NextAttemptAt = now + options.Value.Backoff(message.Attempts);
-            logger.LogWarning("WhatsApp message {MessageId} from {Number} failed (attempt {Attempts}), retrying at {Next:o}: {Error}",
-                message.MessageId, PhoneMask.Mask(message.WaId), message.Attempts, message.NextAttemptAt, message.LastError);
+            logger.LogWarning("WhatsApp inbox message {Id} from {Number} failed (attempt {Attempts}), retrying at {Next:o}: {Error}",
+                message.Id, PhoneMask.Mask(message.WaId), message.Attempts, message.NextAttemptAt, message.LastError);
             await db.SaveChangesAsync(ct);
             return;
         }
         message.ProcessedAt = now;
         message.GaveUp = true;
-        logger.LogError(ex, "WhatsApp message {MessageId} from {Number} given up after {Attempts} attempts",
-            message.MessageId, PhoneMask.Mask(message.WaId), message.Attempts);
+        logger.LogError(ex, "WhatsApp inbox message {Id} from {Number} given up after {Attempts} attempts",
+            message.Id, PhoneMask.Mask(message.WaId), message.Attempts);
         await db.SaveChangesAsync(ct);
         var language = await db.WhatsAppConversations.Where(c => c.WaId == message.WaId).Select(c => (ChatLanguage?)c.Language).SingleOrDefaultAsync(ct)
                        ?? ChatLanguage.Indonesian;

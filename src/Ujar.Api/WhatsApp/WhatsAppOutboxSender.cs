@@ -85,24 +85,24 @@ public sealed class WhatsAppOutboxSender(IDbContextFactory<UjarDb> dbFactory, IS
                     await WhatsAppInbox.LockSentMessageAsync(db, sent.MessageId, ct);
                     await db.SaveChangesAsync(ct);
                     await WhatsAppInbox.ApplyReceiptsAsync(db, sent.MessageId, ct);
-                    logger.LogDebug("WhatsApp message {Id} sent to {Number} as {MessageId}", row.Id, PhoneMask.Mask(row.WaId), sent.MessageId);
+                    logger.LogDebug("WhatsApp outbox message {Id} sent to {Number}", row.Id, PhoneMask.Mask(row.WaId));
                     break;
                 case GraphApi.TryAgain again when row.Attempts < settings.OutboxAttempts:
                     row.LastError = again.Error;
                     row.NextAttemptAt = now + settings.Backoff(row.Attempts);
-                    logger.LogWarning("WhatsApp message {Id} to {Number} not sent (attempt {Attempts}), retrying at {Next:o}: {Error}",
+                    logger.LogWarning("WhatsApp outbox message {Id} to {Number} not sent (attempt {Attempts}), retrying at {Next:o}: {Error}",
                         row.Id, PhoneMask.Mask(row.WaId), row.Attempts, row.NextAttemptAt, again.Error);
                     break;
                 case GraphApi.TryAgain again:
                     row.State = OutboxState.Failed;
                     row.LastError = again.Error;
-                    logger.LogError("WhatsApp message {Id} to {Number} given up after {Attempts} attempts: {Error}",
+                    logger.LogError("WhatsApp outbox message {Id} to {Number} given up after {Attempts} attempts: {Error}",
                         row.Id, PhoneMask.Mask(row.WaId), row.Attempts, again.Error);
                     break;
                 case GraphApi.Refused refused:
                     row.State = OutboxState.Failed;
                     row.LastError = refused.Error;
-                    logger.LogWarning("WhatsApp message {Id} to {Number} refused by the Graph API: {Error}",
+                    logger.LogWarning("WhatsApp outbox message {Id} to {Number} refused by the Graph API: {Error}",
                         row.Id, PhoneMask.Mask(row.WaId), refused.Error);
                     break;
             }

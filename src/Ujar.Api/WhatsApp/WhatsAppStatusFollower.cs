@@ -64,7 +64,12 @@ public sealed class WhatsAppStatusFollower(IDbContextFactory<UjarDb> dbFactory, 
         var cursor = (await db.WhatsAppStatusCursor
             .FromSql($"SELECT * FROM whatsapp_status_cursor WHERE id = {WhatsAppStatusCursor.RowId} FOR UPDATE").ToListAsync(ct)).Single();
         var events = await db.LiveEvents.AsNoTracking().Where(e => e.Seq > cursor.LastSeq).OrderBy(e => e.Seq).Take(BatchSize).ToListAsync(ct);
-        if (events.Count == 0) return (0, 0);
+        if (events.Count == 0)
+        {
+            // Committed all the same: the cursor row made just now must stay where the log ended.
+            await tx.CommitAsync(ct);
+            return (0, 0);
+        }
 
         var changes = events.Where(e => e.Type == LiveEventType.StatusChanged).ToList();
         var ids = changes.Select(e => e.ComplaintId).Distinct().ToList();

@@ -21,8 +21,12 @@ public static class WhatsAppTexts
         "This place is outside the City of Tanjungpinang, so we cannot take the report. Share another location inside the city to report.");
 
     public static Bilingual Where(string kelurahan, string kecamatan) => new(
-        $"Lokasi: Kelurahan {kelurahan}, Kecamatan {kecamatan}.\nPilih kategori masalahnya; tiap pilihan menyebut dinas yang akan menanganinya.",
-        $"Location: Kelurahan {kelurahan}, Kecamatan {kecamatan}.\nChoose what the problem is; each choice names the agency that will handle it.");
+        $"Lokasi: {Titled("Kelurahan", kelurahan)}, {Titled("Kecamatan", kecamatan)}.\nPilih kategori masalahnya; tiap pilihan menyebut dinas yang akan menanganinya.",
+        $"Location: {Titled("Kelurahan", kelurahan)}, {Titled("Kecamatan", kecamatan)}.\nChoose what the problem is; each choice names the agency that will handle it.");
+
+    /// <summary>"Kelurahan Kemboja" from "Kemboja", and a name that already says it as it is.</summary>
+    private static string Titled(string level, string name) =>
+        name.StartsWith(level + " ", StringComparison.OrdinalIgnoreCase) ? name : $"{level} {name}";
 
     public static readonly Bilingual ListButton = new("Pilih kategori", "Choose category");
     public static readonly Bilingual ListSection = new("Kategori", "Categories");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Ujar.Api.Data;
 using Ujar.Api.Routing;
@@ -7,8 +8,10 @@ using Ujar.Api.Routing;
 namespace Ujar.Api.Tests.Infrastructure;
 
 /// <summary>The real service (Program.cs, real HTTP pipeline) over a test's own PostGIS database; <paramref name="settings"/>
-/// adds configuration (e.g. <c>Ujar:MediaPath</c>).</summary>
-public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// adds configuration (e.g. <c>Ujar:MediaPath</c>); <paramref name="testServices"/> replaces services after the app's own
+/// (a clock the test moves, a log collector).</summary>
+public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string, string>? settings = null,
+    Action<IServiceCollection>? testServices = null) : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = connectionString;
 
@@ -18,6 +21,7 @@ public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string,
         builder.UseSetting("ConnectionStrings:Ujar", ConnectionString);
         builder.UseSetting("Ujar:GisData", TestPaths.GisData);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
+        if (testServices is not null) builder.ConfigureTestServices(testServices);
     }
 
     public UjarDb NewDb() => TestDb.Create(ConnectionString);
