@@ -46,8 +46,8 @@ public static class WhatsAppApi
             .WithSummary("Meta's verification handshake: hub.challenge back when hub.verify_token is ours")
             .Produces<string>(StatusCodes.Status200OK, "text/plain").ProducesProblem(403);
         app.MapPost("/webhooks/whatsapp", Receive).WithTags("WhatsApp")
-            .WithSummary("Messages and delivery callbacks, signed with X-Hub-Signature-256")
-            .Accepts<object>("application/json")
+            // No Accepts(...): a body of another content type must meet the signature check too, not a 415 before it.
+            .WithSummary("Messages and delivery callbacks (JSON), signed with X-Hub-Signature-256")
             .Produces(StatusCodes.Status200OK).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(503);
         return app;
     }

@@ -60,6 +60,9 @@ public sealed class WhatsAppWebhookTests(WhatsAppCityApp city) : IClassFixture<W
                      null,
                  })
             await (await PostAsync(client, body, signature)).ProblemAsync(HttpStatusCode.Unauthorized, "invalid_signature");
+        // Another content type meets the same check (a form post is not turned away with 415 before it).
+        var form = new HttpRequestMessage(HttpMethod.Post, "/webhooks/whatsapp") { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+        await (await client.SendAsync(form)).ProblemAsync(HttpStatusCode.Unauthorized, "invalid_signature");
         // A body changed by one byte after signing.
         var tampered = body.Replace(Lat.ToString(System.Globalization.CultureInfo.InvariantCulture), "0.066");
         await (await PostAsync(client, tampered, Sign(body, WhatsAppCityApp.AppSecret))).ProblemAsync(HttpStatusCode.Unauthorized, "invalid_signature");
@@ -140,7 +143,8 @@ public sealed class WhatsAppWebhookTests(WhatsAppCityApp city) : IClassFixture<W
         Assert.Single(received, r => r.Contains("Laporan diterima"));
         await using var db = city.App.NewDb();
         Assert.Equal(1, await db.Complaints.CountAsync(c => c.ReporterPhone == person.Phone));
-        Assert.Equal(5, await db.WhatsAppInbox.CountAsync(m => m.WaId == person.WaId));
+        // Each stored once and handled once (a second handling would count a second attempt).
+        Assert.Equal(Enumerable.Repeat(1, 5), await db.WhatsAppInbox.Where(m => m.WaId == person.WaId).Select(m => m.Attempts).ToListAsync());
         Assert.Equal(5, await db.WhatsAppOutbox.CountAsync(m => m.WaId == person.WaId));
     }
 
