@@ -36,9 +36,6 @@ public sealed class WhatsAppInboxMessage
     public int Attempts { get; set; }
     public DateTime NextAttemptAt { get; set; }
     public string? LastError { get; set; }
-
-    public IncomingMessage ToIncoming() =>
-        new(MessageId, WaId, ProfileName, SentAt, Kind, Text, Latitude, Longitude, MediaId, ReplyId);
 }
 
 /// <summary>

@@ -187,3 +187,60 @@ public sealed class WhatsAppLoggedRepliesTests(UnsentWhatsAppCityApp city) : ICl
         Assert.Empty(city.Graph.Requests);
     }
 }
+
+/// <summary>Several instances at once: here the service's own workers and three more claim loops in the test.</summary>
+public sealed class WhatsAppCompetingWorkersTests(WhatsAppCityApp city) : IClassFixture<WhatsAppCityApp>
+{
+    [Fact]
+    public async Task Competing_workers_handle_each_message_once_and_each_senders_messages_in_Meta_order()
+    {
+        var people = Enumerable.Range(0, 4).Select(i => city.NewPerson($"Warga Serentak {i}")).ToList();
+        var start = city.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var worker = city.App.Services.GetRequiredService<WhatsAppInboxWorker>();
+        using var client = city.App.CreateClient();
+        var posted = new List<Task<HttpResponseMessage>>();
+        foreach (var person in people)
+        {
+            (long, System.Text.Json.Nodes.JsonObject)[] conversation =
+            [
+                (start + 1, Text("halo")),
+                (start + 2, Location(0.065, 100.055)),
+                (start + 3, ListReply("parkir")),
+                (start + 4, Text($"Parkir liar menutup jalan, laporan {person.Name}")),
+                (start + 5, ButtonReply(WhatsAppConversations.SkipId)),
+            ];
+            // One delivery, listed newest first: the order to answer in is Meta's timestamps, not the order in the body.
+            var body = Messages(person.WaId, person.Name, conversation.Reverse().Select((m, i) => ($"wamid.race.{person.WaId}.{m.Item1 - start}", m.Item1, m.Item2)).ToArray());
+            posted.Add(PostAsync(client, body, Sign(body, WhatsAppCityApp.AppSecret)));
+        }
+        var claimers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && (await AllHandledAsync(people)) is false) await worker.ProcessNextAsync(CancellationToken.None);
+        })).ToList();
+        Assert.All(await Task.WhenAll(posted), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await Task.WhenAll(claimers);
+
+        foreach (var person in people)
+        {
+            var replies = (await city.Graph.WaitForAsync(person.WaId, 5)).Select(a => FakeGraph.Readable(a.Message)).ToList();
+            Assert.Equal(5, replies.Count);
+            Assert.Contains("kirim *lokasi*", replies[0]);
+            Assert.Contains("Pilih kategori", replies[1]);
+            Assert.Contains("Tulis uraian singkat", replies[2]);
+            Assert.Contains("Kirim *foto*", replies[3]);
+            Assert.Contains("Laporan diterima", replies[4]);
+            Assert.Equal($"Parkir liar menutup jalan, laporan {person.Name}", (await person.ComplaintAsync()).Description);
+        }
+        await using var db = city.App.NewDb();
+        var waIds = people.Select(p => p.WaId).ToList();
+        Assert.All(await db.WhatsAppInbox.Where(m => waIds.Contains(m.WaId)).Select(m => m.Attempts).ToListAsync(), attempts => Assert.Equal(1, attempts));
+    }
+
+    private async Task<bool> AllHandledAsync(List<WhatsAppPerson> people)
+    {
+        var waIds = people.Select(p => p.WaId).ToList();
+        await using var db = city.App.NewDb();
+        return await db.WhatsAppInbox.CountAsync(m => waIds.Contains(m.WaId) && m.ProcessedAt != null) == 5 * people.Count;
+    }
+}
