@@ -239,7 +239,8 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
             e.Property(m => m.Body).HasColumnType("jsonb");
             e.Property(m => m.State).HasConversion<string>().HasMaxLength(20);
             e.Property(m => m.SentMessageId).HasMaxLength(200);
-            e.HasIndex(m => m.SentMessageId).IsUnique().HasFilter("sent_message_id IS NOT NULL");
+            // Not unique: the delivery callbacks look rows up by it, and a duplicate id from Meta must not make a sent row fail to save.
+            e.HasIndex(m => m.SentMessageId).HasFilter("sent_message_id IS NOT NULL");
             e.Property(m => m.DeliveryStatus).HasMaxLength(20);
             // The sender's claim: pending rows, per recipient in order.
             e.HasIndex(m => new { m.WaId, m.Id }).HasFilter("state = 'Pending'").HasDatabaseName("ix_whatsapp_outbox_pending");

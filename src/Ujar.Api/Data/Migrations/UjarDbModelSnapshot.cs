@@ -1326,7 +1326,6 @@ namespace Ujar.Api.Data.Migrations
                         .HasDatabaseName("ix_whatsapp_outbox_dedupe_key");
 
                     b.HasIndex("SentMessageId")
-                        .IsUnique()
                         .HasDatabaseName("ix_whatsapp_outbox_sent_message_id")
                         .HasFilter("sent_message_id IS NOT NULL");
 

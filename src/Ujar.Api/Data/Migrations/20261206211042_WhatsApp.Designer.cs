@@ -13,7 +13,7 @@ using Ujar.Api.Data;
 namespace Ujar.Api.Data.Migrations
 {
     [DbContext(typeof(UjarDb))]
-    [Migration("20261206204501_WhatsApp")]
+    [Migration("20261206211042_WhatsApp")]
     partial class WhatsApp
     {
         /// <inheritdoc />
@@ -1329,7 +1329,6 @@ namespace Ujar.Api.Data.Migrations
                         .HasDatabaseName("ix_whatsapp_outbox_dedupe_key");
 
                     b.HasIndex("SentMessageId")
-                        .IsUnique()
                         .HasDatabaseName("ix_whatsapp_outbox_sent_message_id")
                         .HasFilter("sent_message_id IS NOT NULL");
 

@@ -189,7 +189,6 @@ namespace Ujar.Api.Data.Migrations
                 name: "ix_whatsapp_outbox_sent_message_id",
                 table: "whatsapp_outbox",
                 column: "sent_message_id",
-                unique: true,
                 filter: "sent_message_id IS NOT NULL");
         }
 
