@@ -5,8 +5,8 @@ using Ujar.Api.Data;
 namespace Ujar.Api.WhatsApp;
 
 /// <summary>
-/// Works through the inbox the webhook fills: one message per transaction, each sender's messages in order (Meta's
-/// timestamp, then arrival). Several instances can run at once: a message is claimed with <c>FOR UPDATE SKIP LOCKED</c>,
+/// Works through the inbox the webhook fills: one message per transaction, in arrival order, except that a sender's
+/// message waits while an earlier one of theirs (by Meta's timestamp, then arrival) is unprocessed. Several instances can run at once: a message is claimed with <c>FOR UPDATE SKIP LOCKED</c>,
 /// a later message of the same sender is not eligible while an earlier one is unprocessed, and a transaction-scoped
 /// advisory lock per sender keeps even a late-arriving earlier message from running beside a later one. A failed step
 /// (the photo server, the database) is rolled back to a savepoint and retried with backoff, its attempts and last error
@@ -61,7 +61,7 @@ public sealed class WhatsAppInboxWorker(IDbContextFactory<UjarDb> dbFactory, ISe
             WHERE m.processed_at IS NULL AND m.next_attempt_at <= {now}
               AND NOT EXISTS (SELECT 1 FROM whatsapp_inbox e
                               WHERE e.wa_id = m.wa_id AND e.processed_at IS NULL AND (e.sent_at, e.id) < (m.sent_at, m.id))
-            ORDER BY m.sent_at, m.id
+            ORDER BY m.id
             LIMIT 1
             FOR UPDATE SKIP LOCKED
             """).ToListAsync(ct)).SingleOrDefault();

@@ -1222,6 +1222,10 @@ namespace Ujar.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_whatsapp_inbox");
 
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_whatsapp_inbox_unprocessed_arrival")
+                        .HasFilter("processed_at IS NULL");
+
                     b.HasIndex("MessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_whatsapp_inbox_message_id");
@@ -1324,6 +1328,10 @@ namespace Ujar.Api.Data.Migrations
                     b.HasIndex("DedupeKey")
                         .IsUnique()
                         .HasDatabaseName("ix_whatsapp_outbox_dedupe_key");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_whatsapp_outbox_pending_order")
+                        .HasFilter("state = 'Pending'");
 
                     b.HasIndex("SentMessageId")
                         .HasDatabaseName("ix_whatsapp_outbox_sent_message_id")

@@ -13,7 +13,7 @@ using Ujar.Api.Data;
 namespace Ujar.Api.Data.Migrations
 {
     [DbContext(typeof(UjarDb))]
-    [Migration("20261206211042_WhatsApp")]
+    [Migration("20261206211431_WhatsApp")]
     partial class WhatsApp
     {
         /// <inheritdoc />
@@ -1225,6 +1225,10 @@ namespace Ujar.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_whatsapp_inbox");
 
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_whatsapp_inbox_unprocessed_arrival")
+                        .HasFilter("processed_at IS NULL");
+
                     b.HasIndex("MessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_whatsapp_inbox_message_id");
@@ -1327,6 +1331,10 @@ namespace Ujar.Api.Data.Migrations
                     b.HasIndex("DedupeKey")
                         .IsUnique()
                         .HasDatabaseName("ix_whatsapp_outbox_dedupe_key");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_whatsapp_outbox_pending_order")
+                        .HasFilter("state = 'Pending'");
 
                     b.HasIndex("SentMessageId")
                         .HasDatabaseName("ix_whatsapp_outbox_sent_message_id")

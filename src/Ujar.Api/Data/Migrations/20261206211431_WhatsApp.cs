@@ -169,6 +169,12 @@ namespace Ujar.Api.Data.Migrations
                 filter: "processed_at IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_whatsapp_inbox_unprocessed_arrival",
+                table: "whatsapp_inbox",
+                column: "id",
+                filter: "processed_at IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_whatsapp_outbox_complaint_id",
                 table: "whatsapp_outbox",
                 column: "complaint_id");
@@ -183,6 +189,12 @@ namespace Ujar.Api.Data.Migrations
                 name: "ix_whatsapp_outbox_pending",
                 table: "whatsapp_outbox",
                 columns: new[] { "wa_id", "id" },
+                filter: "state = 'Pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_whatsapp_outbox_pending_order",
+                table: "whatsapp_outbox",
+                column: "id",
                 filter: "state = 'Pending'");
 
             migrationBuilder.CreateIndex(
