@@ -5,7 +5,7 @@ using Ujar.Api.Data;
 namespace Ujar.Api.WhatsApp;
 
 /// <summary>
-/// Works through the inbox the webhook fills: one message per transaction, in arrival order, except that a sender's
+/// Works through the inbox the webhook fills: one message per transaction, the longest due first, except that a sender's
 /// message waits while an earlier one of theirs (by Meta's timestamp, then arrival) is unprocessed. Several instances can run at once: a message is claimed with <c>FOR UPDATE SKIP LOCKED</c>,
 /// a later message of the same sender is not eligible while an earlier one is unprocessed, and a transaction-scoped
 /// advisory lock per sender keeps even a late-arriving earlier message from running beside a later one. A failed step
@@ -58,10 +58,10 @@ public sealed class WhatsAppInboxWorker(IDbContextFactory<UjarDb> dbFactory, ISe
         var now = clock.GetUtcNow().UtcDateTime;
         var message = (await db.WhatsAppInbox.FromSql($"""
             SELECT * FROM whatsapp_inbox m
-            WHERE m.processed_at IS NULL AND m.next_attempt_at <= {now}
+            WHERE m.processed_at IS NULL AND NOT m.gave_up AND m.next_attempt_at <= {now}
               AND NOT EXISTS (SELECT 1 FROM whatsapp_inbox e
                               WHERE e.wa_id = m.wa_id AND e.processed_at IS NULL AND (e.sent_at, e.id) < (m.sent_at, m.id))
-            ORDER BY m.id
+            ORDER BY m.next_attempt_at, m.id
             LIMIT 1
             FOR UPDATE SKIP LOCKED
             """).ToListAsync(ct)).SingleOrDefault();

@@ -6,8 +6,8 @@ using Ujar.Api.Data;
 namespace Ujar.Api.WhatsApp;
 
 /// <summary>
-/// Sends the outbox to the Graph API, oldest first and in order per recipient (a row waits while an older one to the
-/// same number is still pending). A row is locked (<c>FOR UPDATE SKIP LOCKED</c>) for the whole call, so one instance
+/// Sends the outbox to the Graph API, the longest due first and in order per recipient (a row waits while an older one
+/// to the same number is still pending). A row is locked (<c>FOR UPDATE SKIP LOCKED</c>) for the whole call, so one instance
 /// sends it at a time. Network errors, 429 and 5xx are retried with backoff up to
 /// <see cref="WhatsAppOptions.OutboxAttempts"/>; another 4xx is final. Both are recorded on the row and logged. When
 /// outbound is not configured, or the row belongs to a demo conversation, nothing is called: the row is marked not sent
@@ -49,12 +49,12 @@ public sealed class WhatsAppOutboxSender(IDbContextFactory<UjarDb> dbFactory, IS
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var pending = nameof(OutboxState.Pending);
+        // 'Pending' written out (not a parameter), so the planner can match the partial indexes on it (OutboxState.Pending).
         var row = (await db.WhatsAppOutbox.FromSql($"""
             SELECT * FROM whatsapp_outbox o
-            WHERE o.state = {pending} AND o.next_attempt_at <= {now}
-              AND NOT EXISTS (SELECT 1 FROM whatsapp_outbox p WHERE p.wa_id = o.wa_id AND p.state = {pending} AND p.id < o.id)
-            ORDER BY o.id
+            WHERE o.state = 'Pending' AND o.sent_at IS NULL AND o.next_attempt_at <= {now}
+              AND NOT EXISTS (SELECT 1 FROM whatsapp_outbox p WHERE p.wa_id = o.wa_id AND p.state = 'Pending' AND p.id < o.id)
+            ORDER BY o.next_attempt_at, o.id
             LIMIT 1
             FOR UPDATE SKIP LOCKED
             """).ToListAsync(ct)).SingleOrDefault();

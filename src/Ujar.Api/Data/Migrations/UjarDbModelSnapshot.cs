@@ -1222,10 +1222,6 @@ namespace Ujar.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_whatsapp_inbox");
 
-                    b.HasIndex("Id")
-                        .HasDatabaseName("ix_whatsapp_inbox_unprocessed_arrival")
-                        .HasFilter("processed_at IS NULL");
-
                     b.HasIndex("MessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_whatsapp_inbox_message_id");
@@ -1233,6 +1229,10 @@ namespace Ujar.Api.Data.Migrations
                     b.HasIndex("ProcessedAt")
                         .HasDatabaseName("ix_whatsapp_inbox_processed_at")
                         .HasFilter("processed_at IS NOT NULL");
+
+                    b.HasIndex("NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_whatsapp_inbox_due")
+                        .HasFilter("processed_at IS NULL AND NOT gave_up");
 
                     b.HasIndex("WaId", "SentAt", "Id")
                         .HasDatabaseName("ix_whatsapp_inbox_unprocessed")
@@ -1329,13 +1329,13 @@ namespace Ujar.Api.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_whatsapp_outbox_dedupe_key");
 
-                    b.HasIndex("Id")
-                        .HasDatabaseName("ix_whatsapp_outbox_pending_order")
-                        .HasFilter("state = 'Pending'");
-
                     b.HasIndex("SentMessageId")
                         .HasDatabaseName("ix_whatsapp_outbox_sent_message_id")
                         .HasFilter("sent_message_id IS NOT NULL");
+
+                    b.HasIndex("NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_whatsapp_outbox_due")
+                        .HasFilter("state = 'Pending' AND sent_at IS NULL");
 
                     b.HasIndex("WaId", "Id")
                         .HasDatabaseName("ix_whatsapp_outbox_pending")

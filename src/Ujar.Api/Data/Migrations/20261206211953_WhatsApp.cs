@@ -151,6 +151,12 @@ namespace Ujar.Api.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_whatsapp_inbox_due",
+                table: "whatsapp_inbox",
+                columns: new[] { "next_attempt_at", "id" },
+                filter: "processed_at IS NULL AND NOT gave_up");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_whatsapp_inbox_message_id",
                 table: "whatsapp_inbox",
                 column: "message_id",
@@ -169,12 +175,6 @@ namespace Ujar.Api.Data.Migrations
                 filter: "processed_at IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_whatsapp_inbox_unprocessed_arrival",
-                table: "whatsapp_inbox",
-                column: "id",
-                filter: "processed_at IS NULL");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_whatsapp_outbox_complaint_id",
                 table: "whatsapp_outbox",
                 column: "complaint_id");
@@ -186,15 +186,15 @@ namespace Ujar.Api.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_whatsapp_outbox_due",
+                table: "whatsapp_outbox",
+                columns: new[] { "next_attempt_at", "id" },
+                filter: "state = 'Pending' AND sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_whatsapp_outbox_pending",
                 table: "whatsapp_outbox",
                 columns: new[] { "wa_id", "id" },
-                filter: "state = 'Pending'");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_whatsapp_outbox_pending_order",
-                table: "whatsapp_outbox",
-                column: "id",
                 filter: "state = 'Pending'");
 
             migrationBuilder.CreateIndex(
