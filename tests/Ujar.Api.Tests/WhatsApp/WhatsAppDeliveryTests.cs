@@ -135,6 +135,37 @@ public sealed class WhatsAppDeliveryTests(WhatsAppCityApp city) : IClassFixture<
         Assert.Equal(options.MediaAttempts, (await db.WhatsAppInbox.AsNoTracking().SingleAsync(m => m.MediaId == mediaId)).Attempts);
     }
 
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_given_up_recorded_and_the_sender_asked_to_send_it_again()
+    {
+        var person = city.NewPerson();
+        // A location without coordinates cannot come through the webhook; stored directly, it fails at every attempt.
+        await using (var db = city.App.NewDb())
+        {
+            db.WhatsAppInbox.Add(new WhatsAppInboxMessage
+            {
+                MessageId = $"wamid.poison.{person.WaId}", WaId = person.WaId, Kind = WhatsAppMessageKind.Location,
+                SentAt = DateTime.UtcNow, ReceivedAt = DateTime.UtcNow, NextAttemptAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        city.App.Services.GetRequiredService<WhatsAppInboxWorker>().Wake();
+
+        var apology = FakeGraph.Readable((await city.Graph.WaitForAsync(person.WaId, 1))[0].Message);
+        Assert.Contains("tidak dapat kami proses", apology);
+        var options = city.App.Services.GetRequiredService<IOptions<WhatsAppOptions>>().Value;
+        await using (var db = city.App.NewDb())
+        {
+            var poison = await db.WhatsAppInbox.AsNoTracking().SingleAsync(m => m.WaId == person.WaId);
+            Assert.Equal((true, options.InboxAttempts), (poison.GaveUp, poison.Attempts));
+            Assert.NotNull(poison.ProcessedAt);
+            Assert.Contains("InvalidOperationException", poison.LastError);
+        }
+        Assert.Contains(city.Logs.Lines, l => l.StartsWith("Error") && l.Contains("given up") && l.Contains(PhoneMask.Mask(person.WaId)));
+        // The sender is not stuck behind it.
+        Assert.Contains("kirim *lokasi*", FakeGraph.Readable(await person.SayAsync(Text("halo"))));
+    }
+
     [Theory]
     [InlineData("https://graph.facebook.com/v21.0/media/1", true)]
     [InlineData("https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1&ext=2&hash=3", true)]
