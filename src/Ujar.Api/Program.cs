@@ -14,6 +14,7 @@ using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 using Ujar.Api.Tasks;
+using Ujar.Api.WhatsApp;
 
 // One executable: `serve` (default), `migrate`, `import-boundaries`, `seed-demo`, `channel-key`. See README.
 var command = UjarCommand.Parse(args);
@@ -31,6 +32,7 @@ builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, Ope
 builder.Services.AddStaffAccounts();      // Identity: cookie + bearer sign-in, roles admin/opd_staff/crew/planner
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
 builder.Services.AddOpen311();            // Open311 GeoReport v2: the jurisdiction served (Ujar:Open311)
+builder.Services.AddWhatsApp();           // WhatsApp Business: inbox, conversation, outbox and status-change workers, Graph API client
 if (command.DemoLive) builder.Services.AddHostedService<DemoLive>();  // serve --demo-live: a plausible complaint every few seconds
 
 var app = builder.Build();
@@ -52,6 +54,7 @@ app.MapPerformance();     // public figures per OPD and kecamatan (/kinerja), JS
 app.MapBoundaries();
 app.MapCategories();
 app.MapOpen311();         // /open311/v2/: GeoReport v2 (JSON and XML) for FixMyStreet and other systems, with a channel key
+app.MapWhatsApp();        // GET/POST /webhooks/whatsapp: Meta's handshake and signed webhooks into the inbox
 app.MapWebApp();          // the map front end from web/dist, GET /api/config
 
 return await command.RunAsync(app);

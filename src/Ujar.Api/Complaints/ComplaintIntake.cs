@@ -19,6 +19,8 @@ public sealed record IntakeRequest(IntakeChannel Channel, ComplaintFields Fields
     /// <summary>A link to media held elsewhere (Open311 <c>media_url</c>); kept as text, never fetched.</summary>
     public string? MediaLink { get; init; }
     public int? ChannelKeyId { get; init; }
+    /// <summary>Made up by <c>serve --demo-live</c> (its WhatsApp conversations), not filed by a person.</summary>
+    public bool IsDemo { get; init; }
 }
 
 /// <summary>The answer to a filing. <see cref="ReporterToken"/> is the reporter's secret for this ticket, given only in
@@ -58,6 +60,7 @@ public sealed class ComplaintIntake(ComplaintRouter router, ComplaintWriter writ
         complaint.Channel = request.Channel;
         complaint.ChannelKeyId = request.ChannelKeyId;
         complaint.MediaLink = request.MediaLink;
+        complaint.IsDemo = request.IsDemo;
         complaint.IdempotencyKey = string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey;
         var reporterToken = ReporterToken.New();
         complaint.ReporterTokenHash = ReporterToken.Hash(reporterToken);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -15,7 +14,7 @@ public sealed class AdminAuditTests(FixtureCityApp fixture) : IClassFixture<Fixt
     [Fact]
     public async Task Each_change_logs_the_admin_and_what_changed()
     {
-        var log = new AuditLog();
+        var log = new CapturedLogs();
         await using var app = fixture.App.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(log)));
         var adminEmail = await CreateAdminAsync(app);
         using var admin = await SignInAsync(app, adminEmail);
@@ -29,7 +28,7 @@ public sealed class AdminAuditTests(FixtureCityApp fixture) : IClassFixture<Fixt
             new { date = "2026-09-09", nameId = "Libur daerah", nameEn = "Local holiday", kind = "cuti_bersama" })).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await admin.PostAsJsonAsync("/api/admin/opds", new { code = "x y" })).StatusCode);
 
-        var lines = log.Lines.Where(l => l.Contains(adminEmail)).ToList();
+        var lines = log.Lines.Where(l => l.StartsWith("Information Ujar.Api.Admin:") && l.Contains(adminEmail)).ToList();
         Assert.Contains(lines, l => l.Contains(staffEmail) && l.Contains("opd_staff") && l.Contains("dishub"));
         Assert.Contains(lines, l => l.Contains("bapenda"));
         Assert.Contains(lines, l => l.Contains("2026-09-09"));
@@ -63,23 +62,5 @@ public sealed class AdminAuditTests(FixtureCityApp fixture) : IClassFixture<Fixt
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         client.DefaultRequestHeaders.Authorization = new("Bearer", (await login.ReadJsonAsync()).GetProperty("accessToken").GetString());
         return client;
-    }
-
-    /// <summary>Keeps the formatted lines of the admin audit category.</summary>
-    private sealed class AuditLog : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName == "Ujar.Api.Admin" ? Lines : null);
-        public void Dispose() { }
-
-        private sealed class Logger(ConcurrentQueue<string>? lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => lines is not null && logLevel >= LogLevel.Information;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel)) lines!.Enqueue(formatter(state, exception));
-            }
-        }
     }
 }

@@ -22,6 +22,8 @@ public sealed class DemoLiveTests : IDisposable
             ["Ujar__GisData"] = TestPaths.GisData,
             ["Ujar__MediaPath"] = _mediaPath,
             ["Logging__LogLevel__Ujar.Api.Demo"] = "Information",
+            // Every third demo complaint is a WhatsApp conversation, filed (and its ticket logged) by the WhatsApp worker.
+            ["Logging__LogLevel__Ujar.Api.WhatsApp"] = "Information",
             ["ASPNETCORE_URLS"] = null,
         }, "serve", "--demo-live", "--urls", $"http://127.0.0.1:{port}");
         var output = new ConcurrentQueue<string>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ujar.Api.Data;
@@ -8,8 +9,10 @@ using Ujar.Api.Routing;
 namespace Ujar.Api.Tests.Infrastructure;
 
 /// <summary>The real service (Program.cs, real HTTP pipeline) over a test's own PostGIS database; <paramref name="settings"/>
-/// adds configuration (e.g. <c>Ujar:MediaPath</c>).</summary>
-public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// adds configuration (e.g. <c>Ujar:MediaPath</c>); <paramref name="testServices"/> replaces services after the app's own
+/// (a clock the test moves, a log collector).</summary>
+public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string, string>? settings = null,
+    Action<IServiceCollection>? testServices = null) : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = connectionString;
 
@@ -28,6 +31,7 @@ public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string,
                 builder.UseSetting($"Logging:LogLevel:{category}", "Trace");
             builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(logs));
         }
+        if (testServices is not null) builder.ConfigureTestServices(testServices);
     }
 
     public UjarDb NewDb() => TestDb.Create(ConnectionString);

@@ -1041,6 +1041,343 @@ namespace Ujar.Api.Data.Migrations
                     b.ToTable("supports", (string)null);
                 });
 
+            modelBuilder.Entity("Ujar.Api.WhatsApp.WhatsAppConversation", b =>
+                {
+                    b.Property<string>("WaId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("wa_id");
+
+                    b.Property<string>("CategoryCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("category_code");
+
+                    b.Property<int>("CategoryPage")
+                        .HasColumnType("integer")
+                        .HasColumnName("category_page");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("language");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("step");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WaId")
+                        .HasName("pk_whatsapp_conversations");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_whatsapp_conversations_updated_at");
+
+                    b.ToTable("whatsapp_conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Ujar.Api.WhatsApp.WhatsAppDeliveryReceipt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_whatsapp_delivery_receipts");
+
+                    b.HasIndex("MessageId", "Status")
+                        .IsUnique()
+                        .HasDatabaseName("ix_whatsapp_delivery_receipts_message_id_status");
+
+                    b.ToTable("whatsapp_delivery_receipts", (string)null);
+                });
+
+            modelBuilder.Entity("Ujar.Api.WhatsApp.WhatsAppInboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("GaveUp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("gave_up");
+
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_demo");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("MediaId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("media_id");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("ProfileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("profile_name");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReplyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reply_id");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<string>("WaId")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("wa_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_whatsapp_inbox");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_whatsapp_inbox_message_id");
+
+                    b.HasIndex("ProcessedAt")
+                        .HasDatabaseName("ix_whatsapp_inbox_processed_at")
+                        .HasFilter("processed_at IS NOT NULL");
+
+                    b.HasIndex("NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_whatsapp_inbox_due")
+                        .HasFilter("processed_at IS NULL AND NOT gave_up");
+
+                    b.HasIndex("WaId", "SentAt", "Id")
+                        .HasDatabaseName("ix_whatsapp_inbox_unprocessed")
+                        .HasFilter("processed_at IS NULL");
+
+                    b.ToTable("whatsapp_inbox", (string)null);
+                });
+
+            modelBuilder.Entity("Ujar.Api.WhatsApp.WhatsAppOutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("body");
+
+                    b.Property<long?>("ComplaintId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("complaint_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("DeliveryError")
+                        .HasColumnType("text")
+                        .HasColumnName("delivery_error");
+
+                    b.Property<string>("DeliveryStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("delivery_status");
+
+                    b.Property<DateTime?>("DeliveryStatusAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivery_status_at");
+
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_demo");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("SentMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("sent_message_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("WaId")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("wa_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_whatsapp_outbox");
+
+                    b.HasIndex("ComplaintId")
+                        .HasDatabaseName("ix_whatsapp_outbox_complaint_id");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_whatsapp_outbox_dedupe_key");
+
+                    b.HasIndex("SentMessageId")
+                        .HasDatabaseName("ix_whatsapp_outbox_sent_message_id")
+                        .HasFilter("sent_message_id IS NOT NULL");
+
+                    b.HasIndex("NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_whatsapp_outbox_due")
+                        .HasFilter("state = 'Pending' AND sent_at IS NULL");
+
+                    b.HasIndex("WaId", "Id")
+                        .HasDatabaseName("ix_whatsapp_outbox_pending")
+                        .HasFilter("state = 'Pending'");
+
+                    b.ToTable("whatsapp_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Ujar.Api.WhatsApp.WhatsAppReport", b =>
+                {
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("complaint_id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("language");
+
+                    b.HasKey("ComplaintId")
+                        .HasName("pk_whatsapp_reports");
+
+                    b.ToTable("whatsapp_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Ujar.Api.WhatsApp.WhatsAppStatusCursor", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seq");
+
+                    b.HasKey("Id")
+                        .HasName("pk_whatsapp_status_cursor");
+
+                    b.ToTable("whatsapp_status_cursor", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1207,6 +1544,25 @@ namespace Ujar.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_supports_complaints_complaint_id");
+                });
+
+            modelBuilder.Entity("Ujar.Api.WhatsApp.WhatsAppOutboxMessage", b =>
+                {
+                    b.HasOne("Ujar.Api.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_whatsapp_outbox_complaints_complaint_id");
+                });
+
+            modelBuilder.Entity("Ujar.Api.WhatsApp.WhatsAppReport", b =>
+                {
+                    b.HasOne("Ujar.Api.Complaints.Complaint", null)
+                        .WithOne()
+                        .HasForeignKey("Ujar.Api.WhatsApp.WhatsAppReport", "ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_whatsapp_reports_complaints_complaint_id");
                 });
 #pragma warning restore 612, 618
         }
