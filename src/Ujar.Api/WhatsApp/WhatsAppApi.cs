@@ -24,6 +24,7 @@ public static class WhatsAppApi
             .Validate(WhatsAppOptions.TimingIsValid,
                 "Ujar:WhatsApp: PollSeconds, RetrySeconds, GraphTimeoutSeconds and CleanupMinutes must be positive, MaxRetrySeconds at least RetrySeconds")
             .Validate(WhatsAppOptions.AttemptsAreValid, "Ujar:WhatsApp: MediaAttempts ≥ 1, InboxAttempts > MediaAttempts, OutboxAttempts ≥ 1")
+            .Validate(WhatsAppOptions.WorkersAreValid, "Ujar:WhatsApp:Workers must be between 1 and 64")
             .ValidateOnStart();
         services.AddHttpClient<GraphApi>((sp, http) =>
                 http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value.GraphTimeoutSeconds))

@@ -21,7 +21,11 @@ public sealed class WhatsAppInboxWorker(IDbContextFactory<UjarDb> dbFactory, ISe
     /// <summary>New messages are in the inbox: look now rather than at the next poll.</summary>
     public void Wake() => _wake.Wake();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary><see cref="WhatsAppOptions.Workers"/> loops claim messages side by side; the first also cleans up.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(loop => Task.Run(() => LoopAsync(cleansUp: loop == 0, stoppingToken))));
+
+    private async Task LoopAsync(bool cleansUp, CancellationToken stoppingToken)
     {
         var nextCleanup = DateTimeOffset.MinValue;
         try
@@ -30,8 +34,9 @@ public sealed class WhatsAppInboxWorker(IDbContextFactory<UjarDb> dbFactory, ISe
             {
                 try
                 {
-                    while (await ProcessNextAsync(stoppingToken)) { }
-                    if (clock.GetUtcNow() >= nextCleanup)
+                    // While there is work, each message handled wakes another loop, so a burst soon has them all busy.
+                    while (await ProcessNextAsync(stoppingToken)) _wake.Wake();
+                    if (cleansUp && clock.GetUtcNow() >= nextCleanup)
                     {
                         await CleanUpAsync(stoppingToken);
                         nextCleanup = clock.GetUtcNow().AddMinutes(options.Value.CleanupMinutes);

@@ -29,6 +29,11 @@ public sealed class WhatsAppOptions
     /// <see cref="DefaultMediaHosts"/>: binding appends to an array default instead of replacing it.</summary>
     public string[]? MediaHosts { get; set; }
 
+    /// <summary>How many messages, and how many replies, one instance works on at once. Each sender's messages (and each
+    /// recipient's replies) still go one at a time and in order; the rest is what lets a burst after heavy rain drain
+    /// while one message waits for its commit or for the Graph API.</summary>
+    public int Workers { get; set; } = 4;
+
     /// <summary>How often the workers look for work another instance queued (their own instance wakes them at once).</summary>
     public double PollSeconds { get; set; } = 1;
 
@@ -72,4 +77,6 @@ public sealed class WhatsAppOptions
     /// <summary>The photo gets its attempts before the message runs out of its own.</summary>
     public static bool AttemptsAreValid(WhatsAppOptions o) =>
         o.MediaAttempts >= 1 && o.InboxAttempts > o.MediaAttempts && o.OutboxAttempts >= 1;
+
+    public static bool WorkersAreValid(WhatsAppOptions o) => o.Workers is >= 1 and <= 64;
 }

@@ -21,7 +21,12 @@ public sealed class WhatsAppOutboxSender(IDbContextFactory<UjarDb> dbFactory, IS
     /// <summary>New rows are in the outbox: send now rather than at the next poll.</summary>
     public void Wake() => _wake.Wake();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary><see cref="WhatsAppOptions.Workers"/> loops send side by side (a Graph call takes a while; the rows wait for
+    /// none of the others' calls).</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(_ => Task.Run(() => LoopAsync(stoppingToken))));
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
     {
         try
         {
@@ -29,7 +34,8 @@ public sealed class WhatsAppOutboxSender(IDbContextFactory<UjarDb> dbFactory, IS
             {
                 try
                 {
-                    while (await SendNextAsync(stoppingToken)) { }
+                    // While there is work, each row sent wakes another loop, so a burst soon has them all busy.
+                    while (await SendNextAsync(stoppingToken)) _wake.Wake();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
