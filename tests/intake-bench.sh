@@ -13,7 +13,8 @@
 #
 #   tests/intake-bench.sh
 # env: UJAR_GIS_DATA (official boundaries; default ../shared/gis-data beside the checkout),
-#      BENCH_SECONDS (each door, default 20), USERS (concurrent virtual users, default 32)
+#      BENCH_SECONDS (each door, default 20), USERS (concurrent virtual users, default 32),
+#      WHATSAPP_WORKERS (the service's Ujar:WhatsApp:Workers; default: the service's own)
 source "$(dirname "$0")/lib/prelude.sh"
 
 seconds=${BENCH_SECONDS:-20}
@@ -53,7 +54,8 @@ service_pids+=("$!")
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$graph_port/count" >/dev/null 2>&1 && break; sleep 0.2; done
 start_service ujar "$(free_port)" \
   Ujar__WhatsApp__AppSecret="$app_secret" Ujar__WhatsApp__AccessToken=bench-token Ujar__WhatsApp__PhoneNumberId=bench-phone \
-  Ujar__WhatsApp__GraphBaseUrl="http://127.0.0.1:$graph_port" Ujar__Sla__IntervalSeconds=86400
+  Ujar__WhatsApp__GraphBaseUrl="http://127.0.0.1:$graph_port" Ujar__Sla__IntervalSeconds=86400 \
+  ${WHATSAPP_WORKERS:+Ujar__WhatsApp__Workers=$WHATSAPP_WORKERS}
 curl -fsS "$service_url/healthz" | grep -q '"boundaryGeneration":'"$generation" || die "the service is not up with generation $generation"
 
 echo "== the three doors, $users users each"
@@ -82,7 +84,7 @@ summary=$(cat <<EOF
 Ujar intake benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)).
   Client (tests/Ujar.Benchmarks), service and PostgreSQL $pg_version share these cores, loopback only;
   default durability (every commit waits for its WAL flush). $users virtual users, each with one request in flight;
-  each door ${seconds} s after a ${warmup_seconds} s warm-up, in the order below.
+  each door ${seconds} s after a ${warmup_seconds} s warm-up, in the order below; WhatsApp workers per loop kind: ${WHATSAPP_WORKERS:-default}.
 
 $(door "POST /api/complaints (JSON)" web)
 $(door "Open311 POST requests.json (form, channel key)" open311)

@@ -32,7 +32,7 @@ public sealed class WhatsAppOptions
     /// <summary>How many messages, and how many replies, one instance works on at once. Each sender's messages (and each
     /// recipient's replies) still go one at a time and in order; the rest is what lets a burst after heavy rain drain
     /// while one message waits for its commit or for the Graph API.</summary>
-    public int Workers { get; set; } = 4;
+    public int Workers { get; set; } = 2;
 
     /// <summary>How often the workers look for work another instance queued (their own instance wakes them at once).</summary>
     public double PollSeconds { get; set; } = 1;
