@@ -16,44 +16,20 @@ namespace Ujar.Api.WhatsApp;
 public sealed class WhatsAppInboxWorker(IDbContextFactory<UjarDb> dbFactory, IServiceScopeFactory scopes, WhatsAppConversations conversations,
     WhatsAppOutboxSender outbox, IOptions<WhatsAppOptions> options, TimeProvider clock, ILogger<WhatsAppInboxWorker> logger) : BackgroundService
 {
-    private readonly WakeSignal _wake = new();
+    private readonly WorkLoops _loops = new(options.Value.Workers, TimeSpan.FromSeconds(options.Value.PollSeconds), logger, "WhatsApp inbox");
+    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
     /// <summary>New messages are in the inbox: look now rather than at the next poll.</summary>
-    public void Wake() => _wake.Wake();
+    public void Wake() => _loops.Wake();
 
     /// <summary><see cref="WhatsAppOptions.Workers"/> loops claim messages side by side; the first also cleans up.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(loop => Task.Run(() => LoopAsync(cleansUp: loop == 0, stoppingToken))));
-
-    private async Task LoopAsync(bool cleansUp, CancellationToken stoppingToken)
-    {
-        var nextCleanup = DateTimeOffset.MinValue;
-        try
+        _loops.RunAsync(ProcessNextAsync, async (loop, ct) =>
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    // While there is work, each message handled wakes another loop, so a burst soon has them all busy.
-                    while (await ProcessNextAsync(stoppingToken)) _wake.Wake();
-                    if (cleansUp && clock.GetUtcNow() >= nextCleanup)
-                    {
-                        await CleanUpAsync(stoppingToken);
-                        nextCleanup = clock.GetUtcNow().AddMinutes(options.Value.CleanupMinutes);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The database may be away; the inbox keeps everything, so the next round picks it up.
-                    logger.LogError(ex, "WhatsApp inbox round failed; trying again");
-                }
-                await _wake.WaitAsync(TimeSpan.FromSeconds(options.Value.PollSeconds), stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+            if (loop != 0 || clock.GetUtcNow() < _nextCleanup) return;
+            await CleanUpAsync(ct);
+            _nextCleanup = clock.GetUtcNow().AddMinutes(options.Value.CleanupMinutes);
+        }, stoppingToken);
 
     /// <summary>Claims and handles the next message that is due; false when there is none.</summary>
     public async Task<bool> ProcessNextAsync(CancellationToken ct)
@@ -137,8 +113,13 @@ public sealed class WhatsAppInboxWorker(IDbContextFactory<UjarDb> dbFactory, ISe
     }
 }
 
-/// <summary>Lets a worker sleep until its poll interval is over or this process has handed it work.</summary>
-public sealed class WakeSignal
+/// <summary>
+/// Loops that drain a durable queue side by side. Each takes items (<c>next</c> answers whether it took one) until none is
+/// due, waking another loop after each item so that a burst soon has them all busy, then runs <c>afterRound</c> and
+/// sleeps until this process hands it work (<see cref="Wake"/>) or the poll interval passes, when it looks for work other
+/// instances queued. A failed round is logged and tried again at the next wake: the queue keeps everything.
+/// </summary>
+public sealed class WorkLoops(int count, TimeSpan poll, ILogger logger, string what)
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -154,5 +135,31 @@ public sealed class WakeSignal
         }
     }
 
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    public Task RunAsync(Func<CancellationToken, Task<bool>> next, Func<int, CancellationToken, Task>? afterRound, CancellationToken ct) =>
+        Task.WhenAll(Enumerable.Range(0, count).Select(loop => Task.Run(() => LoopAsync(loop, next, afterRound, ct), CancellationToken.None)));
+
+    private async Task LoopAsync(int loop, Func<CancellationToken, Task<bool>> next, Func<int, CancellationToken, Task>? afterRound,
+        CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    while (await next(ct)) Wake();
+                    if (afterRound is not null) await afterRound(loop, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The database may be away; the queue keeps everything, so a later round picks it up.
+                    logger.LogError(ex, "{What} round failed; trying again", what);
+                }
+                await _signal.WaitAsync(poll, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
 }

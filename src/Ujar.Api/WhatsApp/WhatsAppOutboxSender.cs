@@ -16,38 +16,14 @@ namespace Ujar.Api.WhatsApp;
 public sealed class WhatsAppOutboxSender(IDbContextFactory<UjarDb> dbFactory, IServiceScopeFactory scopes, IOptions<WhatsAppOptions> options,
     TimeProvider clock, ILogger<WhatsAppOutboxSender> logger) : BackgroundService
 {
-    private readonly WakeSignal _wake = new();
+    private readonly WorkLoops _loops = new(options.Value.Workers, TimeSpan.FromSeconds(options.Value.PollSeconds), logger, "WhatsApp outbox");
 
     /// <summary>New rows are in the outbox: send now rather than at the next poll.</summary>
-    public void Wake() => _wake.Wake();
+    public void Wake() => _loops.Wake();
 
     /// <summary><see cref="WhatsAppOptions.Workers"/> loops send side by side (a Graph call takes a while; the rows wait for
     /// none of the others' calls).</summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(_ => Task.Run(() => LoopAsync(stoppingToken))));
-
-    private async Task LoopAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    // While there is work, each row sent wakes another loop, so a burst soon has them all busy.
-                    while (await SendNextAsync(stoppingToken)) _wake.Wake();
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "WhatsApp outbox round failed; trying again");
-                }
-                await _wake.WaitAsync(TimeSpan.FromSeconds(options.Value.PollSeconds), stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _loops.RunAsync(SendNextAsync, null, stoppingToken);
 
     /// <summary>Sends (or settles) the next due row; false when there is none.</summary>
     public async Task<bool> SendNextAsync(CancellationToken ct)
