@@ -117,6 +117,9 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
         {
             e.HasKey(s => new { s.ComplaintId, s.DeviceTokenHash });
             e.Property(s => s.DeviceTokenHash).HasMaxLength(64);
+            e.Property(s => s.AddressHash).HasMaxLength(64);
+            // How many supports one address gave one complaint: counted under that complaint's row lock.
+            e.HasIndex(s => new { s.ComplaintId, s.AddressHash });
             e.HasOne<Complaint>().WithMany().HasForeignKey(s => s.ComplaintId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -9,4 +9,8 @@ public sealed class Support
     public long ComplaintId { get; set; }
     public required string DeviceTokenHash { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>A keyed hash of the client address the support came from (never the address itself), so one address
+    /// cannot add a support per forged device token. Null for supports from before it was kept.</summary>
+    public string? AddressHash { get; set; }
 }

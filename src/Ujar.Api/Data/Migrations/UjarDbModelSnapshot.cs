@@ -1031,12 +1031,20 @@ namespace Ujar.Api.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("device_token_hash");
 
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("address_hash");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.HasKey("ComplaintId", "DeviceTokenHash")
                         .HasName("pk_supports");
+
+                    b.HasIndex("ComplaintId", "AddressHash")
+                        .HasDatabaseName("ix_supports_complaint_id_address_hash");
 
                     b.ToTable("supports", (string)null);
                 });
