@@ -31,7 +31,7 @@ public sealed class UserAdminTests(FixtureCityApp fixture) : IClassFixture<Fixtu
         var listed = Assert.Single(await ListAsync(admin), u => u.GetProperty("email").GetString() == email);
         Assert.Equal(view.GetProperty("id").GetString(), listed.GetProperty("id").GetString());
         Assert.Equal("crew", listed.GetProperty("role").GetString());
-        Assert.False(listed.GetProperty("lockedOut").GetBoolean());
+        Assert.False(listed.GetProperty("disabled").GetBoolean());
     }
 
     public static TheoryData<string, string?, string, string> WrongCombinations() => new()
