@@ -165,6 +165,7 @@ public sealed class SessionListener(SessionCache cache, IConfiguration configura
                 await using (var listen = new NpgsqlCommand($"LISTEN {Sessions.EndedChannel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 cache.StartTrusting();
+                logger.LogInformation("Listening for ended sessions on {Channel}", Sessions.EndedChannel);
                 var nextSweep = DateTime.UtcNow + SessionCache.Lifetime;
                 while (!stoppingToken.IsCancellationRequested)
                 {

@@ -35,7 +35,7 @@ public sealed class SignInTests(FixtureCityApp fixture) : IClassFixture<FixtureC
     public async Task Cookie_login_for_the_web_pages_sets_an_http_only_strict_cookie_that_signs_later_requests_in()
     {
         var email = await fixture.App.CreateAccountAsync(Roles.OpdStaff, "dlh");
-        using var client = fixture.App.CreateClient(new() { HandleCookies = true });
+        using var client = fixture.App.CreateClient(new() { HandleCookies = true }).FromOurPages();
         var login = await client.PostAsJsonAsync("/api/auth/login?cookie=true", new { email, password = TestAccounts.Password });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var setCookie = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith("ujar.staff="));

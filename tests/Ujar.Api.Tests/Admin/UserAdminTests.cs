@@ -86,7 +86,7 @@ public sealed class UserAdminTests(FixtureCityApp fixture) : IClassFixture<Fixtu
         using var admin = await fixture.App.ClientAsAsync(Roles.Admin);
         var email = await fixture.App.CreateAccountAsync(Roles.OpdStaff, "dlh");
         using var bearer = await SignedInAsync(email, TestAccounts.Password);
-        using var cookie = fixture.App.CreateClient(new() { HandleCookies = true });
+        using var cookie = fixture.App.CreateClient(new() { HandleCookies = true }).FromOurPages();
         Assert.Equal(HttpStatusCode.OK, (await cookie.PostAsJsonAsync("/api/auth/login?cookie=true", new { email, password = TestAccounts.Password })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await cookie.GetAsync("/api/auth/me")).StatusCode);
