@@ -2,7 +2,6 @@ using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Accounts;
-using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Setup;
 
