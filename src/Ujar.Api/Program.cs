@@ -29,7 +29,7 @@ builder.Services.AddSlaWatcher();         // every minute: escalate overdue comp
 builder.Services.AddComplaintPoints();    // hotspot layers: every complaint in memory, following the live event log
 builder.Services.AddHotspotLayers();      // hex grids and computed layers, cached
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
-builder.Services.AddStaffAccounts();      // Identity: cookie + bearer sign-in, roles admin/opd_staff/crew/planner
+builder.Services.AddStaffAccounts();      // Identity + server-side sessions (cookie or bearer), roles admin/opd_staff/crew/planner, keys in PostgreSQL
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
 builder.Services.AddOpen311();            // Open311 GeoReport v2: the jurisdiction served (Ujar:Open311)
 builder.Services.AddWhatsApp();           // WhatsApp Business: inbox, conversation, outbox and status-change workers, Graph API client
@@ -40,7 +40,7 @@ app.UseUjarHttp();
 app.UseStaffAccounts();
 
 app.MapHealth();
-app.MapAuth();            // POST /api/auth/login (bearer or cookie), /logout, /me
+app.MapAuth();            // POST /api/auth/login (bearer or cookie), /refresh, /logout; GET /api/auth/me
 app.MapAdmin();           // Diskominfo: accounts, categories + SLA days, OPDs, holidays (admins only)
 app.MapChannelKeys();     // Diskominfo: keys of the systems that file over Open311 (admins only)
 app.MapRouting();

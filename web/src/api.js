@@ -15,6 +15,16 @@ export class ApiError extends Error {
 /** A problem made here rather than by the server: texts are i18n keys, translated when shown. */
 export const localProblem = (key, detailKey) => ({ localized: true, key, detailKey });
 
+// Staff pages sign in with the session cookie, which the server renews as it is used (no token to refresh here). Once
+// signed in, a 401 means the session has ended: signed out on another tab, the account changed by an admin, or a
+// working day without use. The page then goes to sign in again instead of showing errors it cannot recover from.
+let sessionEnded = null;
+
+/** Staff pages, once signed in: `handler` runs on any later 401. */
+export function onSessionEnded(handler) {
+  sessionEnded = handler;
+}
+
 async function request(path, { method = 'GET', body, headers = {}, signal } = {}) {
   let response;
   try {
@@ -25,6 +35,7 @@ async function request(path, { method = 'GET', body, headers = {}, signal } = {}
   }
   const isJson = /json/.test(response.headers.get('content-type') ?? '');
   const data = isJson ? await response.json().catch(() => null) : null;
+  if (response.status === 401 && sessionEnded) sessionEnded();
   if (!response.ok) {
     throw new ApiError(response.status, data?.title ? data : { ...localProblem('error.generic'), detail: `HTTP ${response.status}` });
   }

@@ -149,7 +149,10 @@ export class LiveConnection {
       await this._enqueueSync({ area: this._area, tickets: [...this._tickets], queue: this._watchingQueue });
       if (this._isConnected()) this._setState('connected');
     } catch {
-      // The connection dropped while subscribing; onreconnecting / onclose take it from here.
+      // Still connected: the hub refused the queue, because the session ended (the server closes a connection whose
+      // session ends, and this one came back without it). The page's reload then meets the 401 that sends it to sign in.
+      if (this._watchingQueue && this._isConnected()) this._resync();
+      // Otherwise the connection dropped while subscribing; onreconnecting / onclose take it from here.
     }
   }
 

@@ -1,55 +1,61 @@
-using Microsoft.Extensions.Caching.Memory;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ujar.Api.Data;
+using Ujar.Api.Setup;
 
 namespace Ujar.Api.Accounts;
 
 public static class AccountsSetup
 {
-    public const int MaxFailedSignIns = 5;
-    public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(15);
-    /// <summary>A crew's working day and then some: long enough not to sign in again in the field, short enough for a lost phone.</summary>
-    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(12);
+    /// <summary>Every instance must name the same application, or each would read the shared keys as someone else's.</summary>
+    public const string DataProtectionApplicationName = "ujar";
 
     /// <summary>
     /// Staff accounts on Identity over the same database: cookie sign-in for the web pages, bearer tokens for API clients
-    /// (and for the hub, where a browser's WebSocket cannot send headers: <c>?access_token=</c> on <c>/hubs</c> only).
-    /// An unauthenticated call gets 401 and a forbidden one 403, never a redirect to a login page.
+    /// (and for the hub, where a browser's WebSocket cannot send headers: <c>?access_token=</c> on <c>/hubs</c> only), each
+    /// bound to a server-side session (<see cref="Sessions"/>). Cookies and tokens are sealed with data-protection keys kept
+    /// in PostgreSQL, so any instance accepts what another issued, also after restarts. An unauthenticated call gets 401 and
+    /// a forbidden one 403, never a redirect to a login page.
     /// </summary>
     public static IServiceCollection AddStaffAccounts(this IServiceCollection services)
     {
-        services.AddMemoryCache();
-        services.AddSingleton<CurrentStamps>();
         services.AddIdentityApiEndpoints<StaffUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 10;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
-                o.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
-                o.Lockout.DefaultLockoutTimeSpan = LockoutTime;
-                o.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<UjarDb>()
             .AddClaimsPrincipalFactory<StaffClaimsFactory>();
+        services.AddDataProtection()
+            .SetApplicationName(DataProtectionApplicationName)
+            .PersistKeysToDbContext<UjarDb>();
+        // First of all hosted services: data protection's own start-up load of the key ring (which makes a key when it
+        // finds none) must come after it.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SharedKeyRing>());
 
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "ujar.staff";
-            o.Cookie.SameSite = SameSiteMode.Strict;   // no cross-site request carries the staff cookie
+            o.Cookie.SameSite = SameSiteMode.Strict;   // no request from another site carries the staff cookie
             o.Cookie.HttpOnly = true;
-            o.ExpireTimeSpan = TokenLifetime;
+            // The cookie slides as its session does: renewed by use, gone after a working day without any.
+            o.ExpireTimeSpan = Sessions.IdleLifetime;
             o.SlidingExpiration = true;
+            // Identity would re-check the security stamp every 30 minutes and rebuild the sign-in without its session id;
+            // the session check (RequireOpenSessionAsync) does that job, on every request.
+            o.Events.OnValidatePrincipal = _ => Task.CompletedTask;
             o.Events.OnRedirectToLogin = context => Status(context.Response, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => Status(context.Response, StatusCodes.Status403Forbidden);
         });
         services.Configure<BearerTokenOptions>(IdentityConstants.BearerScheme, o =>
         {
-            o.BearerTokenExpiration = TokenLifetime;
             o.Events.OnMessageReceived = context =>
             {
                 if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
@@ -57,6 +63,8 @@ public static class AccountsSetup
                 return Task.CompletedTask;
             };
         });
+        services.AddSingleton<SessionCache>();
+        services.AddHostedService<SessionListener>();
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicies.AnyStaff, p => p.RequireRole(Roles.All))
             .AddPolicy(StaffPolicies.OpdWork, p => p.RequireRole(Roles.Admin, Roles.OpdStaff, Roles.Crew))
@@ -67,38 +75,32 @@ public static class AccountsSetup
     public static WebApplication UseStaffAccounts(this WebApplication app)
     {
         app.UseAuthentication();
-        app.Use(RefuseRevokedSignInsAsync);
+        app.Use(RequireOpenSessionAsync);
         app.UseAuthorization();
         return app;
     }
 
     /// <summary>
-    /// Identity checks a cookie's security stamp only every 30 minutes and a bearer token's never: a token stays valid
-    /// for its whole 12 hours. An admin who disables an account, changes its role or OPD, or sets its password updates
-    /// the stamp, so checking it here (one primary-key read per signed-in request) makes such a change bite at the next
-    /// request, whichever way the person signed in. A hub connection already open keeps its sign-in until it closes.
-    /// A stamp found current is trusted for <see cref="CurrentStamps.Lifetime"/> (a crew's phone polls nearby tasks;
-    /// a database read per request halved its rate): the instance that makes a change forgets it at once, other
-    /// instances within that time.
+    /// A cookie or access token counts only while its session is open: one that ended (logout, an account change, a
+    /// reused refresh token) or went unused for <see cref="Sessions.IdleLifetime"/> leaves the request anonymous. A request
+    /// signed in by the cookie that could change something must also come from our own pages (<see cref="CrossSiteRequests"/>).
     /// </summary>
-    private static async Task RefuseRevokedSignInsAsync(HttpContext context, RequestDelegate next)
+    private static async Task RequireOpenSessionAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.User.Identity?.IsAuthenticated == true && !await StillValidAsync(context))
-            context.User = new ClaimsPrincipal(new ClaimsIdentity());
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            var kind = await context.RequestServices.GetRequiredService<SessionCache>().CheckAsync(context.User, context.RequestAborted);
+            if (kind is null)
+            {
+                context.User = new ClaimsPrincipal(new ClaimsIdentity());
+            }
+            else if (kind == SessionKind.Cookie && CrossSiteRequests.NeedProof(context) && !CrossSiteRequests.IsSameOrigin(context.Request))
+            {
+                await Problems.Result(CrossSiteRequests.Refused()).ExecuteAsync(context);
+                return;
+            }
+        }
         await next(context);
-    }
-
-    private static async Task<bool> StillValidAsync(HttpContext context)
-    {
-        var stamps = context.RequestServices.GetRequiredService<CurrentStamps>();
-        var userId = context.User.FindFirstValue(ClaimTypes.NameIdentifier);
-        var stamp = context.User.FindFirstValue(context.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value
-            .ClaimsIdentity.SecurityStampClaimType);
-        if (userId is not null && stamp is not null && stamps.IsKnownCurrent(userId, stamp)) return true;
-        if (await context.RequestServices.GetRequiredService<SignInManager<StaffUser>>().ValidateSecurityStampAsync(context.User) is null)
-            return false;
-        if (userId is not null && stamp is not null) stamps.Remember(userId, stamp);
-        return true;
     }
 
     private static Task Status(HttpResponse response, int status)
@@ -106,6 +108,35 @@ public static class AccountsSetup
         response.StatusCode = status;
         return Task.CompletedTask;
     }
+}
+
+/// <summary>
+/// Loads the data-protection key ring before the service takes requests, under a PostgreSQL advisory lock: on an empty key
+/// table, instances starting together would each make a first key of their own (measured: 2 keys in 2 of 3 starts of
+/// two instances without the lock), and until its next refresh (a day) each would refuse the others' cookies and tokens.
+/// With the lock the first makes it and the rest find it. Later keys are made two days before they take over, so every
+/// instance has read them by then.
+/// </summary>
+public sealed class SharedKeyRing(IDataProtectionProvider protection, IDbContextFactory<UjarDb> dbFactory, ILogger<SharedKeyRing> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('ujar.data-protection-keys'))", cancellationToken);
+            protection.CreateProtector(nameof(SharedKeyRing)).Protect([0]);
+            await tx.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not load the data-protection keys (has `migrate` been run?)");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Authorization policies by name, for <c>RequireAuthorization(...)</c> in the route tables.</summary>
@@ -129,19 +160,4 @@ public sealed class StaffClaimsFactory(UserManager<StaffUser> users, RoleManager
         identity.AddClaim(new Claim(StaffClaims.DisplayName, user.DisplayName));
         return identity;
     }
-}
-
-/// <summary>The security stamp last found current per account, remembered briefly (see <c>RefuseRevokedSignInsAsync</c>).</summary>
-public sealed class CurrentStamps(IMemoryCache cache)
-{
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(15);
-
-    public bool IsKnownCurrent(string userId, string stamp) => cache.TryGetValue(Key(userId), out string? known) && known == stamp;
-
-    public void Remember(string userId, string stamp) => cache.Set(Key(userId), stamp, Lifetime);
-
-    /// <summary>Called after an account's stamp changes, so this instance checks it again at the next request.</summary>
-    public void Forget(string userId) => cache.Remove(Key(userId));
-
-    private static string Key(string userId) => $"stamp:{userId}";
 }

@@ -8,8 +8,8 @@ namespace Ujar.Api.Accounts;
 public static class StaffAccounts
 {
     /// <summary>
-    /// Identity has no "disabled": a lockout ending in the year 9999 is one, told apart from the 15-minute lockout after
-    /// wrong passwords by its end. A disabled account cannot sign in, whatever password it is given.
+    /// Identity has no "disabled": a lockout ending in the year 9999 is one (wrong passwords lock nothing: they are
+    /// throttled per address, see <see cref="SignInThrottle"/>). A disabled account cannot sign in, whatever password it is given.
     /// </summary>
     public static readonly DateTimeOffset DisabledUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

@@ -34,4 +34,6 @@ public static class StaffClaims
 {
     public const string Opd = "ujar:opd";
     public const string DisplayName = "ujar:name";
+    /// <summary>The <see cref="StaffSession"/> a cookie or access token belongs to.</summary>
+    public const string Session = "ujar:sid";
 }

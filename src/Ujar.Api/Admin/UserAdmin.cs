@@ -2,7 +2,6 @@ using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Accounts;
-using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Setup;
 
@@ -10,13 +9,13 @@ namespace Ujar.Api.Admin;
 
 /// <summary>
 /// Staff accounts: list, create, change role/OPD/name, disable, set a password. Any change that should end the person's
-/// current sign-ins (role, OPD, disabling, a new password) updates the account's security stamp, which
-/// <see cref="AccountsSetup"/> checks on every signed-in request, so cookies and bearer tokens stop working at once.
+/// current sign-ins (role, OPD, disabling, a new password) ends the account's open sessions in the same transaction
+/// (<see cref="Sessions.EndAllOfAsync"/>), so its cookies, access and refresh tokens and open hub connections stop at
+/// once, on every instance.
 /// </summary>
 public static class UserAdmin
 {
-    public sealed record UserView(string Id, string Email, string Name, string? Role, string? Opd, bool Disabled, bool LockedOut,
-        DateTimeOffset? LockedOutUntil);
+    public sealed record UserView(string Id, string Email, string Name, string? Role, string? Opd, bool Disabled);
 
     public sealed record NewUser(string? Email, string? Name, string? Role, string? Opd, string? Password);
 
@@ -28,17 +27,16 @@ public static class UserAdmin
 
     public sealed record NewPassword(string? Password);
 
-    public static async Task<IResult> ListAsync(UjarDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ListAsync(UjarDb db, CancellationToken ct)
     {
         var roles = (await db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name }).ToListAsync(ct))
             .ToLookup(x => x.UserId, x => x.Name);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        return TypedResults.Ok(users.Select(u => View(u, roles[u.Id].FirstOrDefault(), now)).ToList());
+        return TypedResults.Ok(users.Select(u => View(u, roles[u.Id].FirstOrDefault())).ToList());
     }
 
     public static async Task<IResult> CreateAsync(NewUser? body, HttpContext http, UserManager<StaffUser> users, UjarDb db,
-        TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+        ILoggerFactory loggers, CancellationToken ct)
     {
         var errors = new Dictionary<string, Bilingual>();
         var email = body?.Email?.Trim() ?? "";
@@ -66,7 +64,7 @@ public static class UserAdmin
             case StaffAccounts.Created created:
                 loggers.Audit().LogInformation("Admin {Admin} created account {Email} ({Role}, OPD {Opd})",
                     StaffScope.Of(http.User)?.Email, email, role, opd ?? "-");
-                return TypedResults.Created($"/api/admin/users/{created.User.Id}", View(created.User, role, clock.GetUtcNow()));
+                return TypedResults.Created($"/api/admin/users/{created.User.Id}", View(created.User, role));
             case StaffAccounts.Refused refused:
                 // The checks above make these rare (an OPD deleted meanwhile, an address Identity finds invalid).
                 return AdminProblems.Invalid(new Dictionary<string, Bilingual> { [FieldOf(refused.Code)] = RefusalText(refused) });
@@ -76,7 +74,7 @@ public static class UserAdmin
     }
 
     public static async Task<IResult> ChangeAsync(string id, UserChange? body, HttpContext http, UserManager<StaffUser> users, UjarDb db,
-        TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+        SessionCache sessions, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var me = StaffScope.Of(http.User)!;
         if (await users.FindByIdAsync(id) is not { } user) return AccountNotFound();
@@ -134,21 +132,21 @@ public static class UserAdmin
         else if (body.Disabled == false && disabled)
         {
             results.Add(await users.SetLockoutEndDateAsync(user, null));
-            results.Add(await users.ResetAccessFailedCountAsync(user));
             changes.Add("enabled");
         }
-        if (endSignIns) results.Add(await users.UpdateSecurityStampAsync(user));
         if (results.FirstOrDefault(r => !r.Succeeded) is { } failed) return NotChanged(failed);
+        IReadOnlyList<Guid> ended = endSignIns ? await Sessions.EndAllOfAsync(db, user.Id, clock.GetUtcNow(), ct) : [];
         await tx.CommitAsync(ct);
-        if (endSignIns) http.RequestServices.GetRequiredService<CurrentStamps>().Forget(user.Id);
+        sessions.Ended(ended);
 
         if (changes.Count > 0)
-            loggers.Audit().LogInformation("Admin {Admin} changed account {Email}: {Changes}", me.Email, user.Email, string.Join(", ", changes));
-        return TypedResults.Ok(View(user, role, clock.GetUtcNow()));
+            loggers.Audit().LogInformation("Admin {Admin} changed account {Email}: {Changes}; {Ended} sessions ended", me.Email, user.Email,
+                string.Join(", ", changes), ended.Count);
+        return TypedResults.Ok(View(user, role));
     }
 
     public static async Task<IResult> SetPasswordAsync(string id, NewPassword? body, HttpContext http, UserManager<StaffUser> users, UjarDb db,
-        ILoggerFactory loggers, CancellationToken ct)
+        SessionCache sessions, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         if (await users.FindByIdAsync(id) is not { } user) return AccountNotFound();
         var errors = new Dictionary<string, Bilingual>();
@@ -156,26 +154,21 @@ public static class UserAdmin
         if (errors.Count > 0) return AdminProblems.Invalid(errors);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // Removing the old password updates the security stamp: sign-ins made with it end.
         var removed = await users.RemovePasswordAsync(user);
         if (!removed.Succeeded) return NotChanged(removed);
         var added = await users.AddPasswordAsync(user, body!.Password!);
         if (!added.Succeeded) return NotChanged(added);
+        var ended = await Sessions.EndAllOfAsync(db, user.Id, clock.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
-        http.RequestServices.GetRequiredService<CurrentStamps>().Forget(user.Id);
+        sessions.Ended(ended);
 
-        loggers.Audit().LogInformation("Admin {Admin} set a new password for account {Email}", StaffScope.Of(http.User)?.Email, user.Email);
+        loggers.Audit().LogInformation("Admin {Admin} set a new password for account {Email}; {Ended} sessions ended",
+            StaffScope.Of(http.User)?.Email, user.Email, ended.Count);
         return TypedResults.NoContent();
     }
 
-
-    private static UserView View(StaffUser user, string? role, DateTimeOffset now)
-    {
-        var disabled = StaffAccounts.IsDisabled(user);
-        var lockedOut = !disabled && user.LockoutEnd > now;
-        return new UserView(user.Id, user.Email ?? "", user.DisplayName, role, user.OpdCode, disabled, lockedOut,
-            lockedOut ? Wib.ToWib(user.LockoutEnd!.Value.UtcDateTime) : null);
-    }
+    private static UserView View(StaffUser user, string? role) =>
+        new(user.Id, user.Email ?? "", user.DisplayName, role, user.OpdCode, StaffAccounts.IsDisabled(user));
 
     /// <summary>The rule of <see cref="StaffAccounts"/>: one known role, and an existing OPD exactly when the role works for one.</summary>
     private static async Task CheckRoleAndOpdAsync(UjarDb db, string role, string? opd, Dictionary<string, Bilingual> errors, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Accounts;
@@ -13,9 +14,9 @@ using Ujar.Api.WhatsApp;
 
 namespace Ujar.Api.Data;
 
-/// <summary>Ujar's one database: complaints and boundaries, reference tables, the live event log, and (through
-/// Identity) the staff accounts and their roles.</summary>
-public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext<StaffUser>(options)
+/// <summary>Ujar's one database: complaints and boundaries, reference tables, the live event log, (through Identity) the
+/// staff accounts and their roles, their sessions, and the data-protection keys every instance signs cookies and tokens with.</summary>
+public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext<StaffUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Complaint> Complaints => Set<Complaint>();
     public DbSet<Boundary> Boundaries => Set<Boundary>();
@@ -37,6 +38,9 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
     public DbSet<WhatsAppDeliveryReceipt> WhatsAppDeliveryReceipts => Set<WhatsAppDeliveryReceipt>();
     public DbSet<WhatsAppReport> WhatsAppReports => Set<WhatsAppReport>();
     public DbSet<WhatsAppStatusCursor> WhatsAppStatusCursor => Set<WhatsAppStatusCursor>();
+    public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
+    public DbSet<SignInThrottleEntry> SignInThrottle => Set<SignInThrottleEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -48,6 +52,27 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
             e.Property(u => u.DisplayName).HasMaxLength(200);
             e.Property(u => u.OpdCode).HasMaxLength(40);
             e.HasOne<Opd>().WithMany().HasForeignKey(u => u.OpdCode).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<StaffSession>(e =>
+        {
+            e.Property(s => s.Kind).HasConversion<string>().HasMaxLength(10);
+            e.Property(s => s.RevokedReason).HasMaxLength(40);
+            e.Property(s => s.ClientAddress).HasMaxLength(45);
+            e.Property(s => s.UserAgent).HasMaxLength(Accounts.Sessions.MaxUserAgentLength);
+            e.Property(s => s.RefreshTokenHash).HasMaxLength(64);
+            // An account change ends the account's open sessions.
+            e.HasIndex(s => s.UserId).HasFilter("revoked_at IS NULL");
+            e.HasOne<StaffUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<SignInThrottleEntry>(e =>
+        {
+            e.ToTable("sign_in_throttle");
+            e.HasKey(t => t.Key);
+            e.Property(t => t.Key).HasMaxLength(64);
+            // Entries past SignInThrottle.Memory are swept by the next successful sign-in.
+            e.HasIndex(t => t.LastFailureAt);
         });
 
         model.Entity<Escalation>(e =>

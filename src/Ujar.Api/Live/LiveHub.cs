@@ -22,10 +22,25 @@ namespace Ujar.Api.Live;
 /// anything between the sequence it last saw and <c>lastSeq</c>. Every event with a higher sequence reaches it. A
 /// connection in several matching groups (its area and its ticket) gets such an event once per group: drop repeats by
 /// <c>seq</c>.
+/// A signed-in connection is closed when its session ends (logout, or an admin disabling or changing the account), so a
+/// queue stops hearing of complaints at once, not when the connection happens to drop.
 /// </summary>
-public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory) : Hub<ILiveClient>
+public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory, SessionCache sessions) : Hub<ILiveClient>
 {
     private const string AreaGroupsKey = "areaGroups";
+    private const string SessionWatchKey = "sessionWatch";
+
+    public override Task OnConnectedAsync()
+    {
+        if (Context.User is { Identity.IsAuthenticated: true } user) Context.Items[SessionWatchKey] = sessions.Watch(user, Context.Abort);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(SessionWatchKey, out var watch)) ((IDisposable)watch!).Dispose();
+        return Task.CompletedTask;
+    }
 
     public async Task<WatchResult> WatchArea(double minLon, double minLat, double maxLon, double maxLat)
     {

@@ -31,7 +31,7 @@ public sealed class UserAdminTests(FixtureCityApp fixture) : IClassFixture<Fixtu
         var listed = Assert.Single(await ListAsync(admin), u => u.GetProperty("email").GetString() == email);
         Assert.Equal(view.GetProperty("id").GetString(), listed.GetProperty("id").GetString());
         Assert.Equal("crew", listed.GetProperty("role").GetString());
-        Assert.False(listed.GetProperty("lockedOut").GetBoolean());
+        Assert.False(listed.GetProperty("disabled").GetBoolean());
     }
 
     public static TheoryData<string, string?, string, string> WrongCombinations() => new()
@@ -86,7 +86,7 @@ public sealed class UserAdminTests(FixtureCityApp fixture) : IClassFixture<Fixtu
         using var admin = await fixture.App.ClientAsAsync(Roles.Admin);
         var email = await fixture.App.CreateAccountAsync(Roles.OpdStaff, "dlh");
         using var bearer = await SignedInAsync(email, TestAccounts.Password);
-        using var cookie = fixture.App.CreateClient(new() { HandleCookies = true });
+        using var cookie = fixture.App.CreateClient(new() { HandleCookies = true }).FromOurPages();
         Assert.Equal(HttpStatusCode.OK, (await cookie.PostAsJsonAsync("/api/auth/login?cookie=true", new { email, password = TestAccounts.Password })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await cookie.GetAsync("/api/auth/me")).StatusCode);

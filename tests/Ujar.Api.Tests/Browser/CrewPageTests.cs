@@ -98,7 +98,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         var crew = await city.CreateStaffAsync("crew", "dlh");
         // ~250 m north of the pin: farther than the 100 m the service accepts without a second look.
         var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, At(0.04725, 100.0300));
-        await SignInAsync(phone, crew);
+        await SignInAsync(phone, city.BaseUrl, crew);
         await phone.GotoAsync("/petugas");
 
         var card = phone.Locator($".task[data-ticket='{ticket}']");
@@ -124,7 +124,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
     {
         var crew = await city.CreateStaffAsync("crew", "dlh");
         var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, At(0.0550, 100.0450));
-        await SignInAsync(phone, crew);
+        await SignInAsync(phone, city.BaseUrl, crew);
         await phone.GotoAsync("/petugas");
         await Expect(phone.Locator("body")).ToHaveAttributeAsync("data-tasks-ready", "true");
         await WaitForLiveAsync(phone);
@@ -142,7 +142,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         var pothole = Ticket(await city.FileAsync(0.0252, 100.0602, "jalan_rusak", "Lubang di jalan depan pasar"));
         var roadCrew = await city.CreateStaffAsync("crew", "pupr");
         var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, At(0.0250, 100.0600));
-        await SignInAsync(phone, roadCrew);
+        await SignInAsync(phone, city.BaseUrl, roadCrew);
 
         await phone.GotoAsync("/petugas");
 
@@ -159,7 +159,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         var crew = await city.CreateStaffAsync("crew", "dlh");
         // No geolocation permission: the browser refuses to tell the position.
         var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone);
-        await SignInAsync(phone, crew);
+        await SignInAsync(phone, city.BaseUrl, crew);
 
         await phone.GotoAsync("/petugas?lat=0.0250&lon=100.0600&z=17");
 
@@ -178,7 +178,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         await city.ChangeStatusAsync(ticket, ComplaintStatus.Assigned, null);
         var crew = await city.CreateStaffAsync("crew", "dlh");
         var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, At(0.0620, 100.0551));
-        await SignInAsync(phone, crew);
+        await SignInAsync(phone, city.BaseUrl, crew);
         await phone.GotoAsync("/petugas");
         var card = phone.Locator($".task[data-ticket='{ticket}']");
         await card.Locator(".task-open").ClickAsync();

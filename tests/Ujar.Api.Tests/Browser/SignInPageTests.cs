@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Ujar.Api.Accounts;
 using Ujar.Api.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -33,10 +34,11 @@ public sealed class SignInPageTests(Chromium chromium, BrowserCityApp city) : IC
     }
 
     [Fact]
-    public async Task A_locked_account_is_told_so_even_with_the_right_password()
+    public async Task Too_many_wrong_passwords_from_this_address_are_told_to_wait_in_both_languages_even_with_the_right_one()
     {
         var staff = await city.CreateStaffAsync("opd_staff", "pupr");
-        for (var attempt = 0; attempt < 5; attempt++)
+        // The browser and this client both connect from 127.0.0.1: one address, so the guesses here count for the page too.
+        for (var attempt = 0; attempt < SignInThrottle.PairLimit; attempt++)
         {
             var refused = await city.Http.PostAsJsonAsync("/api/auth/login", new { email = staff.Email, password = $"salah-{attempt}" });
             Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
@@ -45,10 +47,11 @@ public sealed class SignInPageTests(Chromium chromium, BrowserCityApp city) : IC
 
         await StaffPages.SignInWithFormAsync(page, staff.Email, TestAccounts.Password);
 
-        await Expect(page.Locator("#signin-error")).ToContainTextAsync("Akun dikunci sementara");
-        await Expect(page.Locator("#signin-error")).ToHaveAttributeAsync("data-code", "locked_out");
+        await Expect(page.Locator("#signin-error")).ToContainTextAsync("Terlalu banyak percobaan masuk");
+        await Expect(page.Locator("#signin-error")).ToContainTextAsync("detik");
+        await Expect(page.Locator("#signin-error")).ToHaveAttributeAsync("data-code", "too_many_attempts");
         await page.Locator("#btn-lang").ClickAsync();
-        await Expect(page.Locator("#signin-error")).ToContainTextAsync("Account temporarily locked");
+        await Expect(page.Locator("#signin-error")).ToContainTextAsync("Too many sign-in attempts");
     }
 
     [Fact]
@@ -64,12 +67,38 @@ public sealed class SignInPageTests(Chromium chromium, BrowserCityApp city) : IC
         await Expect(page.Locator("#staff-name")).ToHaveTextAsync($"{crew.Name} · DLH");
         await MapPage.AssertNoHorizontalScrollAsync(page);
 
+        var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "ujar.staff");
+
         await page.Locator("#btn-sign-out").ClickAsync();
 
         await page.WaitForURLAsync(new Regex("/masuk$"));
         await Expect(page.Locator("#staff-user")).ToBeHiddenAsync();
         var me = await page.Context.APIRequest.GetAsync("/api/auth/me");
         Assert.Equal(401, me.Status);
+        // "Keluar" ended the session itself: a copy of the cookie taken before is worth nothing now.
+        using var replay = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
+        replay.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await city.Http.SendAsync(replay)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_open_queue_whose_account_is_disabled_goes_to_sign_in()
+    {
+        var staff = await city.CreateStaffAsync("opd_staff", "dlh");
+        var admin = await city.CreateStaffAsync("admin");
+        var page = await chromium.NewPageAsync(city.BaseUrl);
+        await StaffPages.SignInWithFormAsync(page, staff.Email, TestAccounts.Password);
+        await page.WaitForURLAsync(new Regex("/opd$"));
+        await StaffPages.WaitForLiveAsync(page);
+        using var adminClient = new HttpClient { BaseAddress = city.BaseUrl };
+        var tokens = await (await adminClient.PostAsJsonAsync("/api/auth/login", new { email = admin.Email, password = TestAccounts.Password })).ReadJsonAsync();
+        adminClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+        var id = (await (await adminClient.GetAsync("/api/admin/users")).ReadJsonAsync()).EnumerateArray()
+            .Single(u => u.GetProperty("email").GetString() == staff.Email).GetProperty("id").GetString();
+
+        Assert.True((await adminClient.PatchAsJsonAsync($"/api/admin/users/{id}", new { disabled = true })).IsSuccessStatusCode);
+
+        await Expect(page).ToHaveURLAsync(new Regex("/masuk\\?next=%2Fopd$"), new() { Timeout = 15000 });
     }
 
     [Fact]

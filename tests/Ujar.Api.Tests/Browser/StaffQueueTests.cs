@@ -21,7 +21,7 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
     {
         var staff = await city.CreateStaffAsync("opd_staff", opd);
         var page = await chromium.NewPageAsync(city.BaseUrl, viewport);
-        await SignInAsync(page, staff);
+        await SignInAsync(page, city.BaseUrl, staff);
         await page.GotoAsync("/opd");
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-queue-ready", "true");
         await WaitForLiveAsync(page);
@@ -135,7 +135,7 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         var lamp = Ticket(await city.FileAsync(0.0491, 100.0351, "penerangan_jalan", "Lampu jalan mati sejak seminggu"));
         var admin = await city.CreateStaffAsync("admin");
         var page = await chromium.NewPageAsync(city.BaseUrl);
-        await SignInAsync(page, admin);
+        await SignInAsync(page, city.BaseUrl, admin);
 
         await page.GotoAsync("/opd");
 

@@ -31,6 +31,14 @@ public static class TestAccounts
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
+    /// <summary>Makes <paramref name="client"/> send the <c>Origin</c> a browser sends from one of our own pages (the test
+    /// server's), which a request signed in by the staff cookie needs to change anything.</summary>
+    public static HttpClient FromOurPages(this HttpClient client)
+    {
+        client.DefaultRequestHeaders.Add("Origin", client.BaseAddress!.GetLeftPart(UriPartial.Authority));
+        return client;
+    }
+
     /// <summary>An HTTP client signed in (bearer) as a new account of <paramref name="role"/>.</summary>
     public static async Task<HttpClient> ClientAsAsync(this UjarApp app, string role, string? opd = null)
     {

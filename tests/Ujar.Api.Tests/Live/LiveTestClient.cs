@@ -37,7 +37,13 @@ public sealed class LiveTestClient : IAsyncDisposable
                         ? new Uri($"{context.Uri}{(context.Uri.Query.Length > 0 ? "&" : "?")}access_token={Uri.EscapeDataString(token)}")
                         : context.Uri;
                     var webSockets = app.Server.CreateWebSocketClient();
-                    if (cookie is not null) webSockets.ConfigureRequest = request => request.Headers.Cookie = cookie;
+                    // A browser opens the WebSocket from our own page, with the cookie and our Origin.
+                    if (cookie is not null)
+                        webSockets.ConfigureRequest = request =>
+                        {
+                            request.Headers.Cookie = cookie;
+                            request.Headers.Origin = app.Server.BaseAddress.GetLeftPart(UriPartial.Authority);
+                        };
                     return await webSockets.ConnectAsync(uri, ct);
                 };
             })

@@ -88,7 +88,7 @@ public sealed class QueueTests(FixtureCityApp fixture) : IClassFixture<FixtureCi
     public async Task A_browser_signed_in_with_the_staff_cookie_watches_its_queue()
     {
         var email = await fixture.App.CreateAccountAsync(Roles.OpdStaff, "dinsos");
-        using var browser = fixture.App.CreateClient();
+        using var browser = fixture.App.CreateClient().FromOurPages();
         var login = await browser.PostAsJsonAsync("/api/auth/login?cookie=true", new { email, password = TestAccounts.Password });
         Assert.Equal(System.Net.HttpStatusCode.OK, login.StatusCode);
         var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ujar.staff=", StringComparison.Ordinal)).Split(';')[0];

@@ -70,7 +70,7 @@ public sealed class TasksAccessTests(TasksCityApp city) : IClassFixture<TasksCit
     public async Task The_staff_pages_cookie_sign_in_works_the_queue_as_a_bearer_token_does()
     {
         var email = await city.App.CreateAccountAsync(Roles.OpdStaff, Own);
-        using var browser = city.App.CreateClient();   // keeps cookies, as a browser would
+        using var browser = city.App.CreateClient().FromOurPages();   // keeps cookies and sends our Origin, as a browser on our page would
         var login = await browser.PostAsJsonAsync("/api/auth/login?cookie=true", new { email, password = TestAccounts.Password });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var (ticket, _) = await city.FileAsync(0.0651, 100.0551, "jalan_rusak", "Lewat cookie");

@@ -1,6 +1,8 @@
-// Page `/masuk`: staff sign-in. POST /api/auth/login?cookie=true sets the session cookie (ujar.staff, SameSite
-// strict) and answers with the account; the page then goes to ?next= (a path of this site) or the role's own page.
-// Refusals (wrong password, locked out) are the server's bilingual problems, shown in the reader's language.
+// Page `/masuk`: staff sign-in. POST /api/auth/login?cookie=true starts a session and sets its cookie (ujar.staff,
+// HttpOnly, SameSite strict; the browser's same-origin fetch is the proof the server asks of a cookie sign-in) and
+// answers with the account; the page then goes to ?next= (a path of this site) or the role's own page. Refusals (wrong
+// password, too many attempts from this address: 429 with the wait, disabled account) are the server's bilingual
+// problems, shown in the reader's language.
 
 import { ApiError, postJson, showProblem } from '../api.js';
 import { fromTemplate, listen } from '../dom.js';

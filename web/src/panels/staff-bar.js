@@ -1,7 +1,9 @@
 // Who is signed in, in the app bar, with the sign-out button. Staff pages first call requireStaff(): without a
-// session (GET /api/auth/me → 401) the browser goes to /masuk?next=<this page> and comes back after signing in.
+// session (GET /api/auth/me → 401) the browser goes to /masuk?next=<this page> and comes back after signing in; the same
+// happens when the session ends while the page is open. "Keluar" ends the session on the server: the cookie stops
+// working everywhere at once, not only in this browser.
 
-import { ApiError, getJson, post } from '../api.js';
+import { ApiError, getJson, onSessionEnded, post } from '../api.js';
 import { listen } from '../dom.js';
 import { onLangChange, t } from '../i18n.js';
 
@@ -15,13 +17,20 @@ export function safeNext(value) {
 
 /** The signed-in account {email, name, role, opd}; with no session it sends the browser to the sign-in page. */
 export async function requireStaff() {
+  let me;
   try {
-    return await getJson('/api/auth/me');
+    me = await getJson('/api/auth/me');
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401) throw error;
-    location.assign(`/masuk?next=${encodeURIComponent(location.pathname + location.search)}`);
+    signInAgain();
     return new Promise(() => {}); // the page is going away: nothing after this may run
   }
+  onSessionEnded(signInAgain);
+  return me;
+}
+
+function signInAgain() {
+  location.assign(`/masuk?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 
 export class StaffBar {
@@ -53,6 +62,7 @@ export class StaffBar {
   }
 
   async _signOut() {
+    onSessionEnded(null);
     try {
       await post('/api/auth/logout');
     } catch (error) {
