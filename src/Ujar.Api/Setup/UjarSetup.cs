@@ -72,6 +72,7 @@ public static class UjarSetup
             .PostConfigure(o => o.MediaPath = Path.GetFullPath(string.IsNullOrWhiteSpace(o.MediaPath) ? PhotoOptions.DefaultMediaPath() : o.MediaPath))
             .Validate(PhotoOptions.FolderIsUsable, "Ujar:MediaPath: the media folder cannot be created")
             .ValidateOnStart();
+        services.AddSingleton<DecodeShares>();
         services.AddSingleton<PhotoStore>();
         return services;
     }
