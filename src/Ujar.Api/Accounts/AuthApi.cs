@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Ujar.Api.Complaints;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Accounts;
@@ -33,6 +34,8 @@ public static class AuthApi
             {
                 ["email"] = new("email dan kata sandi wajib diisi", "email and password are required"),
             });
+        if (ComplaintRules.HasNul(body.Email))
+            return Problems.Validation(new Dictionary<string, Bilingual> { ["email"] = ComplaintRules.NulRefused });
 
         signIn.AuthenticationScheme = cookie ? IdentityConstants.ApplicationScheme : IdentityConstants.BearerScheme;
         var result = await signIn.PasswordSignInAsync(body.Email.Trim(), body.Password, isPersistent: false, lockoutOnFailure: true);

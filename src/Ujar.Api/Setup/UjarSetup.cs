@@ -109,18 +109,18 @@ public static class UjarSetup
             problem.Extensions["code"] = code;
             problem.Extensions["titleEn"] = title.En;
         });
+        // A body or value minimal APIs cannot bind is thrown to ClientFaults, which tells broken JSON from other mistakes.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<ClientFaults>();
         services.AddOpenApi();
         return services;
     }
 
     public static WebApplication UseUjarHttp(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            // A malformed request that fails binding is the client's mistake: 400, not 500.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(UrlChecks.RefuseNul);
         app.MapOpenApi();
         return app;
     }
