@@ -92,6 +92,8 @@ public sealed class ComplaintIntake(ComplaintRouter router, ComplaintWriter writ
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException)
         {
             photoStore.DeleteFiles(photos);
+            // The request's fault, not the database's: ClientFaults answers it (422), where a 503 would invite a retry.
+            if (ClientFaults.IsNulRefusal(ex)) throw;
             return new Refused(Problems.ServiceUnavailable());
         }
 

@@ -23,7 +23,7 @@ public sealed class ClientFaults : IExceptionHandler
                 bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "bad_request",
                 new Bilingual("Permintaan tidak dapat dibaca", "The request cannot be read"),
                 new Bilingual($"Bagian permintaan tidak sesuai bentuknya: {bad.Message}", $"Part of the request is not in its expected form: {bad.Message}"))),
-            _ when SqlStateOf(exception) == PostgresErrorCodes.CharacterNotInRepertoire => Problems.Result(Problems.Create(
+            _ when IsNulRefusal(exception) => Problems.Result(Problems.Create(
                 StatusCodes.Status422UnprocessableEntity, "nul_character",
                 new Bilingual("Karakter NUL tidak diterima", "NUL character not accepted"),
                 new Bilingual($"Teks yang dikirim {ComplaintRules.NulRefused.Id}.", $"Text sent {ComplaintRules.NulRefused.En}."))),
@@ -34,12 +34,14 @@ public sealed class ClientFaults : IExceptionHandler
         return true;
     }
 
-    /// <summary>EF Core wraps PostgreSQL's refusal (in a DbUpdateException, say): the SQLSTATE of the innermost one.</summary>
-    private static string? SqlStateOf(Exception exception)
+    /// <summary>Whether PostgreSQL refused a NUL character (SQLSTATE 22021), however EF Core wrapped it (a
+    /// DbUpdateException, say). Handlers that answer database trouble with a 503 let this one through to here: it is the
+    /// request's fault, and a retry would only be refused again.</summary>
+    public static bool IsNulRefusal(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
-            if (e is PostgresException postgres) return postgres.SqlState;
-        return null;
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire }) return true;
+        return false;
     }
 }
 
