@@ -121,7 +121,8 @@ public static class UjarSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(UrlChecks.RefuseNul);
-        app.MapOpenApi();
+        // One document, at a fixed path: the framework's {documentName} route answered an unknown name in plain text.
+        app.MapOpenApi("/openapi/v1.json");
         return app;
     }
 }

@@ -21,6 +21,8 @@ public sealed class HostileCityApp : IAsyncLifetime
     private readonly ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _clients = new();
 
     public string MediaPath { get; } = Path.Combine(Path.GetTempPath(), $"ujar-media-{Guid.NewGuid():N}");
+    /// <summary>A stand-in for web/dist, so the pages answer the same whether or not the front end was built.</summary>
+    public string WebRoot { get; } = Path.Combine(Path.GetTempPath(), $"ujar-web-{Guid.NewGuid():N}");
     public CapturedLogs Logs { get; } = new();
     public UjarApp App { get; private set; } = null!;
     public string ApiKey { get; private set; } = "";
@@ -30,12 +32,15 @@ public sealed class HostileCityApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Directory.CreateDirectory(WebRoot);
+        await File.WriteAllTextAsync(Path.Combine(WebRoot, "index.html"), "<!doctype html><title>Ujar</title>");
         var connectionString = await TestPostGis.NewDatabaseAsync();
         await TestBoundaries.LoadFixtureCityAsync(connectionString);
         App = new UjarApp(connectionString, new Dictionary<string, string>
         {
             ["Ujar:MediaPath"] = MediaPath,
             ["Ujar:WhatsApp:AppSecret"] = WhatsAppSecret,
+            ["Ujar:WebRoot"] = WebRoot,
         }, services => services.AddSingleton<ILoggerProvider>(Logs));
         _ = App.Server;
 
@@ -54,7 +59,8 @@ public sealed class HostileCityApp : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (App is not null) await App.DisposeAsync();
-        if (Directory.Exists(MediaPath)) Directory.Delete(MediaPath, recursive: true);
+        foreach (var folder in new[] { MediaPath, WebRoot })
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>Anonymous (null) or signed in as <paramref name="role"/>; staff and crews of <see cref="Opd"/>. One account per role.</summary>
