@@ -178,7 +178,7 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
         foreach (var role in FuzzContext.StaffCallers.OfType<string>()) clients[role] = await city.As(role);
         using var anonymous = city.App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
 
-        var failures = new List<string>();
+        var failures = new List<(string Route, int Status, string Detail)>();
         var statuses = new SortedDictionary<int, int>();
         var clock = Stopwatch.StartNew();
         foreach (var route in Seeds)
@@ -195,11 +195,11 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
                     using var response = await client.SendAsync(request.ToMessage(), timeout.Token);
                     statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
                     if (await WhatIsWrongAsync(response, route.Refusals) is { } wrong)
-                        failures.Add($"[{route.Method} {route.Pattern} #{i}] {wrong}\n  {request}");
+                        failures.Add(($"{route.Method} {route.Pattern}", (int)response.StatusCode, $"#{i}: {wrong}\n    {request}"));
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested)
                 {
-                    failures.Add($"[{route.Method} {route.Pattern} #{i}] no answer within {Patience.TotalSeconds} s\n  {request}");
+                    failures.Add(($"{route.Method} {route.Pattern}", 0, $"#{i}: no answer within {Patience.TotalSeconds} s\n    {request}"));
                 }
             }
         }
@@ -207,8 +207,12 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
         var total = Seeds.Length * RequestsPerSeed;
         output.WriteLine($"{total} requests to {Seeds.Length} seeds in {clock.Elapsed.TotalSeconds:0.0} s; statuses: "
                          + string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}")));
+        // Per route: how many and which statuses, then the first wrong answer with the request that got it.
+        var byRoute = failures.GroupBy(f => f.Route).Select(g =>
+            $"{g.Key}: {g.Count()} wrong ({string.Join(", ", g.GroupBy(f => f.Status).Select(s => $"{s.Key}×{s.Count()}"))}), first {g.First().Detail}");
         Assert.True(failures.Count == 0,
-            $"Seed {seed}: {failures.Count} of {total} answers were wrong (first 15):\n" + string.Join("\n", failures.Take(15)));
+            $"Seed {seed}: {failures.Count} of {total} answers were wrong, on {failures.Select(f => f.Route).Distinct().Count()} routes:\n"
+            + string.Join("\n", byRoute));
     }
 
     /// <summary>Null when the answer is acceptable; else what is wrong with it.</summary>
