@@ -1,5 +1,4 @@
 using Npgsql;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.IO.Converters;
 using Ujar.Api.Complaints;
