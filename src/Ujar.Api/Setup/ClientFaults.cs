@@ -20,7 +20,12 @@ public sealed class ClientFaults : IExceptionHandler
             BadHttpRequestException { InnerException: JsonException json } =>
                 Problems.MalformedJson($"{json.Path}, line {json.LineNumber + 1}, byte {json.BytePositionInLine}"),
             BadHttpRequestException bad => Problems.Result(Problems.Create(bad.StatusCode,
-                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "bad_request",
+                bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+                    StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+                    _ => "bad_request",
+                },
                 new Bilingual("Permintaan tidak dapat dibaca", "The request cannot be read"),
                 new Bilingual($"Bagian permintaan tidak sesuai bentuknya: {bad.Message}", $"Part of the request is not in its expected form: {bad.Message}"))),
             _ when IsNulRefusal(exception) => Problems.Result(Problems.Create(
