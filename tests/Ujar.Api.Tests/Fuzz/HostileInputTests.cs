@@ -120,6 +120,19 @@ public sealed class HostileInputTests(HostileCityApp city) : IClassFixture<Hosti
         }
     }
 
+    [Theory]
+    [InlineData("GET", "/api/admin/holidays?year=tahun", null, null, HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("GET", "/api/admin/holidays?year=99999999999", null, null, HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("POST", "/api/admin/opds", "text/plain", "{}", HttpStatusCode.UnsupportedMediaType, "unsupported_media_type")]
+    [InlineData("POST", "/api/admin/opds", "application/json", "{\"code\":5}", HttpStatusCode.BadRequest, "malformed_json")]
+    [InlineData("POST", "/api/admin/opds", "application/json", "{\"code\":", HttpStatusCode.BadRequest, "malformed_json")]
+    public async Task What_minimal_APIs_cannot_bind_is_a_4xx_problem_in_both_languages(string method, string url, string? contentType, string? body,
+        HttpStatusCode status, string code)
+    {
+        var request = HostileCityApp.Raw(new HttpMethod(method), url, body is null ? null : Encoding.UTF8.GetBytes(body), contentType);
+        await ProblemAsync(await (await city.As(Admin)).SendAsync(request), status, code, null, url);
+    }
+
     [Fact]
     public async Task Invalid_UTF8_in_a_signed_WhatsApp_webhook_is_malformed_JSON_not_a_503_that_Meta_would_retry()
     {
