@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Setup;
 
@@ -45,6 +46,8 @@ public static class AuthApi
             {
                 ["email"] = new("email dan kata sandi wajib diisi", "email and password are required"),
             });
+        if (ComplaintRules.HasNul(body.Email))
+            return Problems.Validation(new Dictionary<string, Bilingual> { ["email"] = ComplaintRules.NulRefused });
         // Signing a browser in to an account of someone else's choosing is a forgery too.
         if (cookie && !CrossSiteRequests.IsSameOrigin(http.Request)) return Problems.Result(CrossSiteRequests.Refused());
 

@@ -19,8 +19,8 @@ public static class HolidayAdmin
 
     public static async Task<IResult> ListAsync(UjarDb db, int? year, CancellationToken ct)
     {
-        if (year is < 2000 or > 2100)
-            return AdminProblems.Invalid(new Dictionary<string, Bilingual> { ["year"] = new("tahun 2000–2100", "a year from 2000 to 2100") });
+        if (year is { } wanted && !ServiceDates.Covers(wanted))
+            return AdminProblems.Invalid(new Dictionary<string, Bilingual> { ["year"] = ServiceDates.Range });
         var holidays = db.Holidays.AsNoTracking();
         if (year is { } y) holidays = holidays.Where(h => h.Date >= new DateOnly(y, 1, 1) && h.Date <= new DateOnly(y, 12, 31));
         return TypedResults.Ok((await holidays.OrderBy(h => h.Date).ToListAsync(ct)).Select(View).ToList());
@@ -85,9 +85,9 @@ public static class HolidayAdmin
     private static DateOnly? ParseDate(string? text, Dictionary<string, Bilingual> errors)
     {
         if (DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            && date.Year is >= 2000 and <= 2100)
+            && ServiceDates.Covers(date.Year))
             return date;
-        errors["date"] = new("tanggal berformat YYYY-MM-DD (tahun 2000–2100)", "a date as YYYY-MM-DD (year 2000–2100)");
+        errors["date"] = new($"tanggal berformat YYYY-MM-DD ({ServiceDates.Range.Id})", $"a date as YYYY-MM-DD ({ServiceDates.Range.En})");
         return null;
     }
 

@@ -50,6 +50,7 @@ public static partial class ReferenceAdmin
         var nameEn = RequiredName(body.NameEn, "nameEn", errors);
         var opd = body.Opd?.Trim();
         if (string.IsNullOrEmpty(opd)) errors["opd"] = new("OPD wajib diisi", "an OPD is required");
+        else if (ComplaintRules.HasNul(opd)) errors["opd"] = ComplaintRules.NulRefused;
         else if (!await db.Opds.AnyAsync(o => o.Code == opd, ct)) errors["opd"] = new($"tidak ada OPD dengan kode '{opd}'", $"no OPD with code '{opd}'");
         var verify = Days(body.VerifyDays, "verifyDays", errors);
         var response = Days(body.ResponseDays, "responseDays", errors);
@@ -168,6 +169,7 @@ public static partial class ReferenceAdmin
     {
         var name = value?.Trim() ?? "";
         if (name.Length is 0 or > 200) errors[field] = new("wajib diisi (paling banyak 200 karakter)", "required (at most 200 characters)");
+        else if (ComplaintRules.HasNul(name)) errors[field] = ComplaintRules.NulRefused;
         return name;
     }
 

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Accounts;
+using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Setup;
 
@@ -44,7 +45,9 @@ public static class UserAdmin
         var role = body?.Role?.Trim() ?? "";
         var opd = NullIfBlank(body?.Opd);
         if (!IsEmail(email)) errors["email"] = new("alamat email tidak valid", "not a valid email address");
+        else if (ComplaintRules.HasNul(email)) errors["email"] = ComplaintRules.NulRefused;
         if (name.Length is 0 or > 200) errors["name"] = new("nama wajib diisi (paling banyak 200 karakter)", "a name is required (at most 200 characters)");
+        else if (ComplaintRules.HasNul(name)) errors["name"] = ComplaintRules.NulRefused;
         await CheckRoleAndOpdAsync(db, role, opd, errors, ct);
         await CheckPasswordAsync(users, body?.Password, errors);
         if (errors.Count > 0) return AdminProblems.Invalid(errors);
@@ -95,6 +98,7 @@ public static class UserAdmin
         var errors = new Dictionary<string, Bilingual>();
         var name = body.Name?.Trim();
         if (name is { Length: 0 or > 200 }) errors["name"] = new("nama tidak boleh kosong (paling banyak 200 karakter)", "the name cannot be empty (at most 200 characters)");
+        else if (ComplaintRules.HasNul(name)) errors["name"] = ComplaintRules.NulRefused;
         await CheckRoleAndOpdAsync(db, role, opd, errors, ct);
         if (errors.Count > 0) return AdminProblems.Invalid(errors);
 
@@ -178,7 +182,9 @@ public static class UserAdmin
             errors["role"] = new($"peran harus salah satu dari {string.Join(", ", Roles.All)}", $"role must be one of {string.Join(", ", Roles.All)}");
             return;
         }
-        if (Roles.BelongsToOpd(role) && opd is null)
+        if (ComplaintRules.HasNul(opd))
+            errors["opd"] = ComplaintRules.NulRefused;
+        else if (Roles.BelongsToOpd(role) && opd is null)
             errors["opd"] = new($"peran {role} wajib memiliki OPD", $"the {role} role needs an OPD");
         else if (!Roles.BelongsToOpd(role) && opd is not null)
             errors["opd"] = new($"peran {role} tidak memiliki OPD", $"the {role} role has no OPD");

@@ -30,8 +30,10 @@ public sealed class ComplaintFilter
             var numbers = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
             if (parts.Length != 4 || numbers.Any(n => !double.IsFinite(n)))
                 errors["bbox"] = new("bbox harus berupa minLon,minLat,maxLon,maxLat", "bbox must be minLon,minLat,maxLon,maxLat");
-            else if (numbers[0] > numbers[2] || numbers[1] > numbers[3] || numbers[0] < -180 || numbers[2] > 180 || numbers[1] < -90 || numbers[3] > 90)
-                errors["bbox"] = new("bbox di luar rentang atau terbalik", "bbox is out of range or inverted");
+            // A box of no width or height is no area to show (and no polygon to query with).
+            else if (numbers[0] >= numbers[2] || numbers[1] >= numbers[3] || numbers[0] < -180 || numbers[2] > 180 || numbers[1] < -90 || numbers[3] > 90)
+                errors["bbox"] = new("bbox di luar rentang, terbalik, atau tanpa luas (minLon < maxLon, minLat < maxLat)",
+                    "bbox is out of range, inverted, or without area (minLon < maxLon, minLat < maxLat)");
             else
                 box = (Polygon)Wgs84.Factory.ToGeometry(new Envelope(numbers[0], numbers[2], numbers[1], numbers[3]));
         }
@@ -76,18 +78,24 @@ public sealed class ComplaintFilter
     private static List<string>? SplitList(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
-    /// <summary>A date (<c>2026-03-31</c>) is a whole WIB day, so <c>to</c> includes it; a timestamp is taken as given.</summary>
+    /// <summary>A date (<c>2026-03-31</c>) is a whole WIB day, so <c>to</c> includes it; a timestamp is taken as given.
+    /// Either must lie in <see cref="ServiceDates"/>' years.</summary>
     private static DateTime? ParseTime(string field, string? text, bool endOfDay, Dictionary<string, Bilingual> errors)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            var wibMidnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Wib.Offset);
-            return (endOfDay ? wibMidnight.AddDays(1) : wibMidnight).UtcDateTime;
+            if (ServiceDates.Covers(day.Year))
+            {
+                var wibMidnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Wib.Offset);
+                return (endOfDay ? wibMidnight.AddDays(1) : wibMidnight).UtcDateTime;
+            }
         }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
+                 && ServiceDates.Covers(instant.UtcDateTime.Year))
             return instant.UtcDateTime;
-        errors[field] = new($"{field} harus berupa tanggal (YYYY-MM-DD) atau waktu ISO 8601", $"{field} must be a date (YYYY-MM-DD) or an ISO 8601 time");
+        errors[field] = new($"{field} harus berupa tanggal (YYYY-MM-DD) atau waktu ISO 8601, {ServiceDates.Range.Id}",
+            $"{field} must be a date (YYYY-MM-DD) or an ISO 8601 time, {ServiceDates.Range.En}");
         return null;
     }
 }

@@ -49,6 +49,10 @@ public sealed class ComplaintIntake(ComplaintRouter router, ComplaintWriter writ
             return new Refused(Problems.Validation(errors));
         if (request.MediaLink is { } link && MediaLinkError(link) is { } linkError)
             return new Refused(Problems.Validation(new Dictionary<string, Bilingual> { ["mediaLink"] = linkError }));
+        // Each door checks its own keys; this guards the column, so no row the database would refuse reaches the writer's
+        // batch (where it would fail its neighbours' commit and make the writer retry them one by one).
+        if (request.IdempotencyKey is { } key && ComplaintRules.IdempotencyKeyProblem(key, ComplaintRules.MaxStoredIdempotencyKeyLength) is { } keyProblem)
+            return new Refused(keyProblem);
         if (router.Route(input.Lon, input.Lat, input.Category) is not { Opd: { } opd } decision)
             return new Refused(Problems.OutsideServiceArea());
 
@@ -88,6 +92,8 @@ public sealed class ComplaintIntake(ComplaintRouter router, ComplaintWriter writ
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException)
         {
             photoStore.DeleteFiles(photos);
+            // The request's fault, not the database's: ClientFaults answers it (422), where a 503 would invite a retry.
+            if (ClientFaults.IsNulRefusal(ex)) throw;
             return new Refused(Problems.ServiceUnavailable());
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Complaints;
@@ -34,17 +35,10 @@ public static class ComplaintRules
 
     /// <summary>The body of <c>POST /api/complaints</c>: <c>{lat, lon, category, description, contact?: {name, phone,
     /// email}, anonymous?}</c>.</summary>
-    public static Outcome ReadJson(ReadOnlySpan<byte> body)
+    public static Outcome ReadJson(byte[] body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            return new Refused(Problems.MalformedJson($"line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}"));
-        }
+        var document = JsonBody.Parse(body, out var refusal, maxDepth: 16);
+        if (document is null) return new Refused(refusal!.Problem);
         using (document)
         {
             var root = document.RootElement;
@@ -109,6 +103,15 @@ public static class ComplaintRules
             : new NewComplaint(fields.Lat!.Value, fields.Lon!.Value, category!, description!,
                 Blank(fields.ContactName), Blank(fields.ContactPhone), Blank(fields.ContactEmail), false);
     }
+
+    /// <summary>A 400 for an idempotency key over <paramref name="maxLength"/> characters or holding a control character
+    /// (NUL among them, which PostgreSQL refuses); null for a good one.</summary>
+    public static ProblemHttpResult? IdempotencyKeyProblem(string key, int maxLength) =>
+        key.Length > maxLength || key.Any(char.IsControl)
+            ? Problems.Result(Problems.Create(StatusCodes.Status400BadRequest, "bad_idempotency_key",
+                new Bilingual("Idempotency-Key tidak valid", "Invalid Idempotency-Key"),
+                new Bilingual($"Paling banyak {maxLength} karakter yang dapat dicetak.", $"At most {maxLength} printable characters.")))
+            : null;
 
     /// <summary>PostgreSQL refuses U+0000 in text, so it is refused here, before anything reaches the database.</summary>
     public static bool HasNul(string? text) => text is not null && text.Contains('\0');

@@ -50,6 +50,9 @@ public static class ComplaintStatusChanges
     public sealed record ChangedMeanwhile(uint CurrentVersion) : Outcome;
     /// <summary>The lifecycle refuses this move, or something it needs is missing (409 with the allowed transitions).</summary>
     public sealed record NotAllowed(Lifecycle.Refusal Refusal) : Outcome;
+    /// <summary>The original of a duplicate belongs to an OPD the actor does not work for (403): its supporters would be
+    /// changed by someone who may not touch it.</summary>
+    public sealed record OriginalOutOfScope(string Original, string OriginalOpd) : Outcome;
 
     public static async Task<Outcome> ChangeAsync(UjarDb db, LiveBroadcaster live, string ticket, ChangeRequest request, ChangeActor actor,
         CancellationToken ct)
@@ -69,6 +72,10 @@ public static class ComplaintStatusChanges
         var original = request.DuplicateOf?.Trim().ToUpperInvariant() is { Length: > 0 } o && o != ticket
             ? await db.Complaints.SingleOrDefaultAsync(c => c.Ticket == o, ct)
             : null;
+        // Marking a duplicate moves its supporters onto the original, which changes the original too: staff may do that
+        // only when it is also their OPD's; across OPDs it is an admin's call.
+        if (request.To == ComplaintStatus.Duplicate && original is not null && !MayTouch(actor, original))
+            return new OriginalOutOfScope(original.Ticket, original.OpdCode);
         var targetOpd = request.TargetOpd?.Trim().ToLowerInvariant() is { Length: > 0 } t && t != complaint.OpdCode
                         && await db.Opds.AnyAsync(x => x.Code == t, ct)
             ? t

@@ -56,17 +56,17 @@ public static class ComplaintsApi
 
     /// <summary>The web's door to the intake: JSON, or multipart/form-data with the JSON in part <c>complaint</c> and up
     /// to three <c>photos</c>; <c>Idempotency-Key</c> makes retries safe.</summary>
-    private static async Task<IResult> FileComplaint(HttpRequest request, ComplaintIntake intake, PhotoStore photoStore, CancellationToken ct)
+    private static async Task<IResult> FileComplaint(HttpRequest request, ComplaintIntake intake, ComplaintRouter router, PhotoStore photoStore,
+        CancellationToken ct)
     {
         byte[]? body;
-        IReadOnlyList<ProcessedPhoto> photos = [];
+        IReadOnlyList<RawPhoto> rawPhotos = [];
         if (PhotoForm.IsMultipart(request))
         {
-            // Every photo is decoded and re-encoded here, before anything is stored: one bad photo refuses the filing.
-            switch (await PhotoForm.ReadAsync(request, photoStore, PhotoForm.ComplaintPart, ct))
+            switch (await PhotoForm.ReadAsync(request, PhotoForm.ComplaintPart, ct))
             {
                 case PhotoForm.Refused refused: return refused.Problem;
-                case PhotoForm.Read read: (body, photos) = (read.Upload.Json!, read.Upload.Photos); break;
+                case PhotoForm.Read read: (body, rawPhotos) = (read.Json!, read.Photos); break;
                 default: throw new InvalidOperationException("unreachable");
             }
         }
@@ -78,11 +78,7 @@ public static class ComplaintsApi
         }
 
         var key = request.Headers["Idempotency-Key"].ToString();
-        if (key.Length > ComplaintRules.MaxIdempotencyKeyLength || key.Any(char.IsControl))
-            return Problems.Result(Problems.Create(400, "bad_idempotency_key",
-                new Bilingual("Idempotency-Key tidak valid", "Invalid Idempotency-Key"),
-                new Bilingual($"Paling banyak {ComplaintRules.MaxIdempotencyKeyLength} karakter yang dapat dicetak.",
-                    $"At most {ComplaintRules.MaxIdempotencyKeyLength} printable characters.")));
+        if (ComplaintRules.IdempotencyKeyProblem(key, ComplaintRules.MaxIdempotencyKeyLength) is { } keyProblem) return keyProblem;
 
         ComplaintFields fields;
         switch (ComplaintRules.ReadJson(body))
@@ -90,6 +86,17 @@ public static class ComplaintsApi
             case ComplaintRules.Refused refused: return refused.Problem;
             case ComplaintRules.Read read: fields = read.Fields; break;
             default: throw new InvalidOperationException("unreachable");
+        }
+
+        // The photos are decoded only for a complaint the intake would take, whichever part came first: a bad complaint
+        // with 30 MB of photos costs a parse, not three decodes. (The intake checks again, for every door.)
+        IReadOnlyList<ProcessedPhoto> photos = [];
+        if (rawPhotos.Count > 0)
+        {
+            if (ComplaintRules.Check(fields, router.IsKnownCategory, out var errors) is null) return Problems.Validation(errors);
+            var (decoded, refusal) = await PhotoForm.DecodeAsync(rawPhotos, photoStore, request.HttpContext, ct);
+            if (decoded is null) return refusal!;
+            photos = decoded;
         }
 
         switch (await intake.FileAsync(new IntakeRequest(IntakeChannel.Web, fields) { IdempotencyKey = key, Photos = photos }, ct))
@@ -112,16 +119,8 @@ public static class ComplaintsApi
         if (request.ContentLength > AnswerMaxBytes) return Problems.TooLarge(AnswerMaxBytes);
         var body = await BodyReader.ReadAtMostAsync(request, AnswerMaxBytes, ct);
         if (body is null) return Problems.TooLarge(AnswerMaxBytes);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.MalformedJson(ex.Message);
-        }
-        using var _ = document;
+        using var document = JsonBody.Parse(body, out var refusal);
+        if (document is null) return refusal!.Problem;
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object) return Problems.MalformedJson();
 

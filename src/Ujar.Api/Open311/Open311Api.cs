@@ -53,7 +53,8 @@ public static class Open311Api
 
     public static IEndpointRouteBuilder MapOpen311(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(BasePath).WithTags("Open311");
+        // Refusals here are Open311's error list, so Open311Query checks the query string for NUL instead of UrlChecks.
+        var api = app.MapGroup(BasePath).WithTags("Open311").WithMetadata(new ChecksOwnQuery());
         api.MapGet("/discovery.{format}", GetDiscovery);
         api.MapGet("/services.{format}", GetServices);
         api.MapGet("/services/{code}.{format}", GetServiceDefinition);
@@ -203,8 +204,7 @@ public static class Open311Api
         if (Open311Formats.Parse(format) is not { } f) return UnknownFormat(format);
         if (new Open311Query(request.Query).CheckCommon(f, options.Value) is { } refused) return refused;
         var ticket = id.Trim().ToUpperInvariant();
-        var row = ComplaintRules.HasNul(ticket) ? null
-            : await db.Complaints.AsNoTracking().Where(c => c.Ticket == ticket).SelectServiceRequests(db).FirstOrDefaultAsync(ct);
+        var row = await db.Complaints.AsNoTracking().Where(c => c.Ticket == ticket).SelectServiceRequests(db).FirstOrDefaultAsync(ct);
         if (row is null)
             return Open311Errors.NotFound(f, new Bilingual($"permintaan {Shorten(id)} tidak ditemukan", $"request {Shorten(id)} not found"));
         // GeoReport v2 answers a single request as a list of one, like the list itself.
@@ -217,7 +217,7 @@ public static class Open311Api
     {
         if (Open311Formats.Parse(format) is not { } f) return UnknownFormat(format);
         if (new Open311Query(request.Query).CheckCommon(f, options.Value) is { } refused) return refused;
-        var ticket = ComplaintRules.HasNul(token) || token.Length > ComplaintRules.MaxStoredIdempotencyKeyLength ? null
+        var ticket = token.Length > ComplaintRules.MaxStoredIdempotencyKeyLength ? null
             : await db.Complaints.AsNoTracking().Where(c => c.Channel == IntakeChannel.Open311 && c.IdempotencyKey == token)
                 .Select(c => c.Ticket).FirstOrDefaultAsync(ct);
         if (ticket is null)
@@ -271,13 +271,8 @@ public static class Open311Api
                 $"at most {ComplaintRules.MaxIdempotencyKeyLength} printable characters")));
         if (errors.Count > 0 || fields is null) return Open311Errors.BadRequest(f, errors);
 
-        var photos = new List<ProcessedPhoto>();
-        foreach (var raw in form.Photos)
-        {
-            var (photo, refusal) = await photoStore.ProcessAsync(raw.Bytes, ct);
-            if (photo is null) return Open311Filing.FromProblem(PhotoProblems.NotTaken(refusal, photos.Count, raw.FileName), f);
-            photos.Add(photo);
-        }
+        var (photos, refusal) = await PhotoForm.DecodeAsync(form.Photos, photoStore, request.HttpContext, ct);
+        if (photos is null) return Open311Filing.FromProblem(refusal!, f);
 
         // The token is the complaint's idempotency key in the Open311 channel: the client's own key when it sent one, so
         // a retry finds the first filing; else a fresh random one, which tokens/{token} answers.

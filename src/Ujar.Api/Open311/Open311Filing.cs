@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -11,9 +10,6 @@ using Ujar.Api.Photos;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Open311;
-
-/// <summary>A photo file as it came in a multipart POST, not yet decoded: that waits until the api_key is known good.</summary>
-public sealed record RawPhoto(string FileName, byte[] Bytes);
 
 /// <summary>The body of <c>POST requests</c>: its text fields and photo files.</summary>
 public sealed record Open311Form(IReadOnlyDictionary<string, StringValues> Fields, IReadOnlyList<RawPhoto> Photos);
@@ -41,16 +37,13 @@ public static class Open311Filing
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType))
             return new Refused(UnsupportedContentType(format));
+        if (contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return await ReadMultipartAsync(request, format, ct);
+        if (!contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            return new Refused(UnsupportedContentType(format));
         try
         {
-            if (contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-                return await ReadUrlEncodedAsync(request, format, ct);
-            if (contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-                return await ReadMultipartAsync(request, HeaderUtilities.RemoveQuotes(contentType.Boundary).Value, format, ct);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return new Refused(FromProblem(PhotoProblems.RequestTooLarge(), format));
+            return await ReadUrlEncodedAsync(request, format, ct);
         }
         catch (BadHttpRequestException ex)
         {
@@ -59,10 +52,9 @@ public static class Open311Filing
         }
         catch (InvalidDataException ex)
         {
-            // FormReader's and MultipartReader's word for a body that is not what it claims (or over their count limits).
+            // FormReader's word for a form over its count limits.
             return new Refused(Unreadable(StatusCodes.Status400BadRequest, ex.Message, format));
         }
-        return new Refused(UnsupportedContentType(format));
     }
 
     private static async Task<ReadOutcome> ReadUrlEncodedAsync(HttpRequest request, Open311Format format, CancellationToken ct)
@@ -74,46 +66,28 @@ public static class Open311Filing
         return new Read(new Open311Form(await reader.ReadFormAsync(ct), []));
     }
 
-    private static async Task<ReadOutcome> ReadMultipartAsync(HttpRequest request, string? boundary, Open311Format format, CancellationToken ct)
+    /// <summary>Text fields share the 64 KB a form may hold; photo files are kept as bytes, since decoding waits until the
+    /// api_key is checked.</summary>
+    private static async Task<ReadOutcome> ReadMultipartAsync(HttpRequest request, Open311Format format, CancellationToken ct)
     {
-        if (request.ContentLength > PhotoForm.MaxRequestBytes) return new Refused(FromProblem(PhotoProblems.RequestTooLarge(), format));
-        // Kestrel stops bodies at 30,000,000 bytes by default, a little less than three photos and the text.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
-            sizeLimit.MaxRequestBodySize = PhotoForm.MaxRequestBytes;
-        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
-            return new Refused(FromProblem(PhotoProblems.MalformedMultipart("boundary"), format));
-
-        var fields = new Dictionary<string, StringValues>();
-        var photos = new List<RawPhoto>();
-        var textBudget = ComplaintRules.MaxBodyBytes;
-        var reader = new MultipartReader(boundary, request.Body);
-        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        var (parts, problem) = await MultipartForms.ReadAsync(request, PhotoForm.MaxRequestBytes, (name, fileName, before) =>
         {
-            if (section.GetContentDispositionHeader() is not { } disposition
-                || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
-                return new Refused(FromProblem(PhotoProblems.MalformedMultipart("Content-Disposition"), format));
-            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-            var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
             if (PhotoParts.Contains(name))
-            {
-                // Kept as bytes only: decoding waits until the api_key is checked.
-                if (photos.Count == PhotoStore.MaxReportPhotos) return new Refused(FromProblem(PhotoProblems.TooManyInRequest(), format));
-                var bytes = await BodyReader.ReadAtMostAsync(section.Body, PhotoStore.MaxUploadBytes, ct);
-                fileName ??= $"media[{photos.Count}]";
-                if (bytes is null) return new Refused(FromProblem(PhotoProblems.PhotoTooLarge(photos.Count, fileName), format));
-                photos.Add(new RawPhoto(fileName, bytes));
-            }
-            else if (fileName is not null)
-                return new Refused(Open311Errors.BadRequest(format, [(Shorten(name), new Bilingual(
-                    "file foto dikirim pada bagian 'media'", "photo files go in the 'media' part"))]));
-            else
-            {
-                var text = await BodyReader.ReadAtMostAsync(section.Body, textBudget, ct);
-                if (text is null) return new Refused(FromProblem(Problems.TooLarge(ComplaintRules.MaxBodyBytes), format));
-                textBudget -= text.Length;
-                fields[name] = StringValues.Concat(fields.GetValueOrDefault(name), Encoding.UTF8.GetString(text));
-            }
-        }
+                return PhotoForm.PhotoRule(before.Count(p => PhotoParts.Contains(p.Name)), fileName ?? "", PhotoProblems.TooManyInRequest());
+            if (fileName is not null)
+                return PartRule.Refuse(Problems.Validation(new Dictionary<string, Bilingual>
+                {
+                    [Shorten(name)] = new("file foto dikirim pada bagian 'media'", "photo files go in the 'media' part"),
+                }));
+            var textLeft = ComplaintRules.MaxBodyBytes - before.Where(p => p.FileName is null).Sum(p => p.Bytes.Length);
+            return PartRule.Take(textLeft, Problems.TooLarge(ComplaintRules.MaxBodyBytes));
+        }, ct);
+        if (parts is null) return new Refused(FromProblem(problem!, format));
+
+        var fields = parts.Where(p => !PhotoParts.Contains(p.Name)).GroupBy(p => p.Name)
+            .ToDictionary(g => g.Key, g => new StringValues(g.Select(p => Encoding.UTF8.GetString(p.Bytes)).ToArray()));
+        var photos = parts.Where(p => PhotoParts.Contains(p.Name))
+            .Select((p, i) => new RawPhoto(p.FileName is { Length: > 0 } fileName ? fileName : $"media[{i}]", p.Bytes)).ToList();
         return new Read(new Open311Form(fields, photos));
     }
 

@@ -29,7 +29,10 @@ public static partial class Open311Time
         utc = default;
         text = text.Trim().Replace(' ', '+');
         if (!W3cDateTime().IsMatch(text)) return false;
-        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)) return false;
+        // Outside the service's years the conversions below could overflow.
+        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
+            || !ServiceDates.Covers(parsed.Year))
+            return false;
         utc = parsed.Kind switch
         {
             DateTimeKind.Utc => parsed,
@@ -95,8 +98,8 @@ public sealed class Open311Query(IQueryCollection query)
     {
         if (Single(name) is not { } text) return null;
         if (Open311Time.TryParse(text, out var utc)) return utc;
-        Errors.Add((name, new Bilingual("harus waktu ISO 8601, mis. 2026-12-07T08:00:00+07:00",
-            "must be an ISO 8601 date-time, e.g. 2026-12-07T08:00:00+07:00")));
+        Errors.Add((name, new Bilingual($"harus waktu ISO 8601, {ServiceDates.Range.Id}, mis. 2026-12-07T08:00:00+07:00",
+            $"must be an ISO 8601 date-time, {ServiceDates.Range.En}, e.g. 2026-12-07T08:00:00+07:00")));
         return null;
     }
 

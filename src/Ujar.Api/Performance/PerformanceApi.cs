@@ -53,8 +53,8 @@ public static class PerformanceApi
         return errors.Count > 0 || fromDate is null || toDate is null
             ? (null, Problems.Result(Problems.Create(StatusCodes.Status422UnprocessableEntity, "validation_failed",
                 new Bilingual("Periode tidak valid", "The period is not valid"),
-                new Bilingual("Gunakan tanggal YYYY-MM-DD (WIB), awal tidak setelah akhir, paling panjang 366 hari.",
-                    "Use YYYY-MM-DD dates (WIB), the start not after the end, at most 366 days."),
+                new Bilingual($"Gunakan tanggal YYYY-MM-DD (WIB, {ServiceDates.Range.Id}), awal tidak setelah akhir, paling panjang 366 hari.",
+                    $"Use YYYY-MM-DD dates (WIB, {ServiceDates.Range.En}), the start not after the end, at most 366 days."),
                 errors)))
             : (new PerformancePeriod(fromDate.Value, toDate.Value), null);
     }
@@ -62,8 +62,10 @@ public static class PerformanceApi
     private static DateOnly? ParseDate(string field, string? value, DateOnly fallback, Dictionary<string, Bilingual> errors)
     {
         if (string.IsNullOrWhiteSpace(value)) return fallback;
-        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        errors[field] = new("harus tanggal YYYY-MM-DD", "must be a YYYY-MM-DD date");
+        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && ServiceDates.Covers(date.Year))
+            return date;
+        errors[field] = new($"harus tanggal YYYY-MM-DD, {ServiceDates.Range.Id}", $"must be a YYYY-MM-DD date, {ServiceDates.Range.En}");
         return null;
     }
 }

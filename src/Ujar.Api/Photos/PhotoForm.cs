@@ -1,20 +1,16 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Ujar.Api.Complaints;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Photos;
 
-/// <summary>What a multipart upload held: the complaint's JSON (when filing) and the photos, already re-encoded.</summary>
-public sealed record PhotoUpload(byte[]? Json, IReadOnlyList<ProcessedPhoto> Photos);
-
 /// <summary>
 /// Reads <c>multipart/form-data</c> with file parts named <c>photos</c> and, when filing, a text part <c>complaint</c>
-/// holding the same JSON as a plain JSON filing. Each photo is recognised and re-encoded as it arrives, so the request
-/// is refused at the first bad one and nothing has been stored. A part's own Content-Type and file name are ignored:
-/// only the bytes say what a file is.
+/// holding the same JSON as a plain JSON filing. The photos are kept as bytes: the caller judges everything cheaper
+/// first (the complaint's JSON, the reporter's token) and only then has them decoded with <see cref="DecodeAsync"/>, so a
+/// request refused for its text never costs a decode. A part's own Content-Type and file name are ignored: only the
+/// bytes say what a file is.
 /// </summary>
 public static class PhotoForm
 {
@@ -26,76 +22,62 @@ public static class PhotoForm
     public const long MaxRequestBytes = PhotoStore.MaxReportPhotos * (long)PhotoStore.MaxUploadBytes + ComplaintRules.MaxBodyBytes + 16 * 1024;
 
     public abstract record Outcome;
-    public sealed record Read(PhotoUpload Upload) : Outcome;
+    /// <summary>The JSON part (when one was asked for) and the photo files, none of them decoded yet.</summary>
+    public sealed record Read(byte[]? Json, IReadOnlyList<RawPhoto> Photos) : Outcome;
     public sealed record Refused(IResult Problem) : Outcome;
 
     public static bool IsMultipart(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
     /// <param name="jsonPart">The name of the JSON part the caller needs, or null when only photos may come.</param>
-    public static async Task<Outcome> ReadAsync(HttpRequest request, PhotoStore store, string? jsonPart, CancellationToken ct)
+    public static async Task<Outcome> ReadAsync(HttpRequest request, string? jsonPart, CancellationToken ct)
     {
-        if (request.ContentLength > MaxRequestBytes) return new Refused(PhotoProblems.RequestTooLarge());
-        // Kestrel stops bodies at 30,000,000 bytes by default, a little less than three photos and a complaint.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
-            sizeLimit.MaxRequestBodySize = MaxRequestBytes;
+        var (parts, problem) = await MultipartForms.ReadAsync(request, MaxRequestBytes, (name, fileName, before) =>
+            name == jsonPart && before.All(p => p.Name != jsonPart) ? PartRule.Take(ComplaintRules.MaxBodyBytes, Problems.TooLarge(ComplaintRules.MaxBodyBytes))
+            : name == PhotosPart ? PhotoRule(before.Count(p => p.Name == PhotosPart), fileName ?? "", PhotoProblems.TooManyInRequest())
+            : PartRule.Refuse(PhotoProblems.UnexpectedPart(name, jsonPart)), ct);
+        if (parts is null) return new Refused(problem!);
 
-        var boundary = MediaTypeHeaderValue.Parse(request.ContentType).Boundary;
-        boundary = HeaderUtilities.RemoveQuotes(boundary);
-        if (boundary.Length is 0 or > 200) return new Refused(PhotoProblems.MalformedMultipart("boundary"));
-
-        byte[]? json = null;
-        var photos = new List<ProcessedPhoto>();
-        var reader = new MultipartReader(boundary.Value!, request.Body);
-        try
-        {
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
-            {
-                if (section.GetContentDispositionHeader() is not { } disposition
-                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
-                    return new Refused(PhotoProblems.MalformedMultipart("Content-Disposition"));
-                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-                if (name == jsonPart && json is null)
-                {
-                    json = await ReadAtMostAsync(section.Body, ComplaintRules.MaxBodyBytes, ct);
-                    if (json is null) return new Refused(Problems.TooLarge(ComplaintRules.MaxBodyBytes));
-                }
-                else if (name == PhotosPart)
-                {
-                    var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? $"{PhotosPart}[{photos.Count}]";
-                    if (photos.Count == PhotoStore.MaxReportPhotos) return new Refused(PhotoProblems.TooManyInRequest());
-                    var bytes = await ReadAtMostAsync(section.Body, PhotoStore.MaxUploadBytes, ct);
-                    if (bytes is null) return new Refused(PhotoProblems.PhotoTooLarge(photos.Count, fileName));
-                    var (photo, refusal) = await store.ProcessAsync(bytes, ct);
-                    if (photo is null) return new Refused(PhotoProblems.NotTaken(refusal, photos.Count, fileName));
-                    photos.Add(photo);
-                }
-                else return new Refused(PhotoProblems.UnexpectedPart(name, jsonPart));
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            // MultipartReader's word for a body that is not the multipart it claims to be (no closing boundary, …).
-            return new Refused(PhotoProblems.MalformedMultipart(ex.Message));
-        }
-
+        var json = parts.FirstOrDefault(p => p.Name == jsonPart)?.Bytes;
+        var photos = Photos(parts, PhotosPart);
         if (jsonPart is not null && json is null) return new Refused(PhotoProblems.MissingPart(jsonPart));
         if (jsonPart is null && photos.Count == 0) return new Refused(PhotoProblems.NoPhotos());
-        return new Read(new PhotoUpload(json, photos));
+        return new Read(json, photos);
     }
 
-    /// <summary>The part's bytes, or null as soon as there are more than <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadAtMostAsync(Stream part, int limit, CancellationToken ct)
+    /// <summary>The rule for a photo file that would be the <paramref name="index"/>-th of its kind: at most
+    /// <see cref="PhotoStore.MaxUploadBytes"/>, and refused with <paramref name="tooMany"/> past
+    /// <see cref="PhotoStore.MaxReportPhotos"/>.</summary>
+    public static PartRule PhotoRule(int index, string fileName, IResult tooMany) =>
+        index == PhotoStore.MaxReportPhotos
+            ? PartRule.Refuse(tooMany)
+            : PartRule.Take(PhotoStore.MaxUploadBytes, PhotoProblems.PhotoTooLarge(index, fileName.Length > 0 ? fileName : $"{PhotosPart}[{index}]"));
+
+    /// <summary>The files of the parts named <paramref name="part"/>, in order, each named by its file name or its place.</summary>
+    public static List<RawPhoto> Photos(IEnumerable<FormPart> parts, string part) =>
+        parts.Where(p => p.Name == part).Select((p, i) => new RawPhoto(p.FileName is { Length: > 0 } name ? name : $"{part}[{i}]", p.Bytes)).ToList();
+
+    /// <summary>
+    /// Decodes and re-encodes <paramref name="photos"/> in order (see <see cref="PhotoStore.ProcessAsync"/>), refusing at
+    /// the first one not taken; errors name it <c>photos[i]</c>. The decodes count against the client's address
+    /// (<see cref="DecodeShares"/>): a client over its share is answered 429 with <c>Retry-After</c>.
+    /// </summary>
+    public static async Task<(IReadOnlyList<ProcessedPhoto>? Photos, IResult? Problem)> DecodeAsync(IReadOnlyList<RawPhoto> photos, PhotoStore store,
+        HttpContext http, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await part.ReadAsync(chunk, ct)) > 0)
+        var processed = new List<ProcessedPhoto>(photos.Count);
+        foreach (var raw in photos)
         {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
+            var (photo, refusal) = await store.ProcessAsync(raw.Bytes, http.Connection.RemoteIpAddress, ct);
+            if (photo is null)
+            {
+                if (refusal == PhotoRefusal.Busy)
+                    http.Response.Headers.RetryAfter = ((int)DecodeShares.Wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return (null, PhotoProblems.NotTaken(refusal, processed.Count, raw.FileName));
+            }
+            processed.Add(photo);
         }
-        return buffer.ToArray();
+        return (processed, null);
     }
 }
 
@@ -130,9 +112,13 @@ public static class PhotoProblems
                 Field(index, new Bilingual($"harus foto {Formats}", $"must be a {Formats} photo")))),
             PhotoRefusal.TooManyPixels => Problems.Result(Problems.Create(StatusCodes.Status422UnprocessableEntity, "photo_too_many_pixels",
                 new Bilingual("Resolusi foto terlalu besar", "Photo resolution too high"),
-                new Bilingual($"Foto '{name}' lebih dari {PhotoImage.MaxPixels / 1_000_000} megapiksel.",
-                    $"Photo '{name}' has more than {PhotoImage.MaxPixels / 1_000_000} megapixels."),
+                new Bilingual($"Foto '{name}' lebih dari {PhotoImage.MaxPixels / 1_000_000} megapiksel (PNG: {PhotoImage.MaxDecodedPixels / 1_000_000} megapiksel).",
+                    $"Photo '{name}' has more than {PhotoImage.MaxPixels / 1_000_000} megapixels (PNG: {PhotoImage.MaxDecodedPixels / 1_000_000} megapixels)."),
                 Field(index, new Bilingual($"paling banyak {PhotoImage.MaxPixels / 1_000_000} megapiksel", $"at most {PhotoImage.MaxPixels / 1_000_000} megapixels")))),
+            PhotoRefusal.Busy => Problems.Result(Problems.Create(StatusCodes.Status429TooManyRequests, "photo_decodes_busy",
+                new Bilingual("Terlalu banyak foto sedang diproses", "Too many photos in progress"),
+                new Bilingual($"Foto dari alamat Anda sudah diproses {DecodeShares.PerClient} sekaligus. Kirim lagi sebentar lagi.",
+                    $"{DecodeShares.PerClient} photos from your address are already being processed. Send again shortly."))),
             _ => Problems.Result(Problems.Create(StatusCodes.Status422UnprocessableEntity, "photo_unreadable",
                 new Bilingual("Foto tidak dapat dibaca", "Photo cannot be read"),
                 new Bilingual($"File '{name}' rusak atau terpotong. Kirim ulang fotonya.", $"File '{name}' is damaged or incomplete. Send the photo again."),

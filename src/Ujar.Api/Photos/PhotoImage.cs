@@ -13,8 +13,11 @@ public enum PhotoRefusal
     NotAPhoto,
     /// <summary>The bytes start like a JPEG, PNG or WebP but do not decode completely (truncated, corrupt).</summary>
     Unreadable,
-    /// <summary>More pixels than any phone photo has: decoding it would only cost memory (a decompression bomb).</summary>
+    /// <summary>More pixels than any phone photo has, or more than a decode may hold at once: decoding it would only cost
+    /// memory (a decompression bomb). Judged from the header, before a pixel is decoded.</summary>
     TooManyPixels,
+    /// <summary>Not about the photo: its sender already has its share of decodes running (<see cref="DecodeShares"/>).</summary>
+    Busy,
 }
 
 /// <summary>
@@ -30,6 +33,10 @@ public static class PhotoImage
     public const int Quality = 85;
     public const int ThumbQuality = 80;
     public const long MaxPixels = 50_000_000;
+    /// <summary>The most pixels a decode may hold at once (4 bytes each: 96 MB). A JPEG or WebP is decoded at a reduced size
+    /// (see <see cref="Decode"/>), so a 50-megapixel photo needs a fraction of this; a PNG cannot be, so a 7,000 × 7,000
+    /// PNG of a few dozen KB would cost 196 MB and is refused instead.</summary>
+    public const long MaxDecodedPixels = 24_000_000;
 
     private static readonly SKSamplingOptions Downscale = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
@@ -41,6 +48,25 @@ public static class PhotoImage
         return null;
     }
 
+    /// <summary>Judges <paramref name="upload"/> by its magic bytes and its header alone: null when it may be decoded.
+    /// <see cref="SKCodec.Create(SKData)"/> reads the header only, so this costs microseconds whatever the pixels.</summary>
+    public static PhotoRefusal? Inspect(byte[] upload)
+    {
+        if (Recognise(upload) is not { } format) return PhotoRefusal.NotAPhoto;
+        using var data = SKData.CreateCopy(upload);
+        using var codec = SKCodec.Create(data);
+        return Judge(codec, format);
+    }
+
+    private static PhotoRefusal? Judge(SKCodec? codec, SKEncodedImageFormat format)
+    {
+        if (codec is null || codec.EncodedFormat != format) return PhotoRefusal.Unreadable;
+        if ((long)codec.Info.Width * codec.Info.Height > MaxPixels) return PhotoRefusal.TooManyPixels;
+        var decoded = DecodeSize(codec);
+        if ((long)decoded.Width * decoded.Height > MaxDecodedPixels) return PhotoRefusal.TooManyPixels;
+        return null;
+    }
+
     /// <summary>Re-encodes <paramref name="upload"/>, or says why it is refused.</summary>
     public static bool TryProcess(byte[] upload, [NotNullWhen(true)] out ProcessedPhoto? photo, out PhotoRefusal refusal)
     {
@@ -48,16 +74,16 @@ public static class PhotoImage
         refusal = PhotoRefusal.NotAPhoto;
         if (Recognise(upload) is not { } format) return false;
 
-        refusal = PhotoRefusal.Unreadable;
         using var data = SKData.CreateCopy(upload);
         using var codec = SKCodec.Create(data);
-        if (codec is null || codec.EncodedFormat != format) return false;
-
-        refusal = PhotoRefusal.TooManyPixels;
-        if ((long)codec.Info.Width * codec.Info.Height > MaxPixels) return false;
+        if (Judge(codec, format) is { } judged)
+        {
+            refusal = judged;
+            return false;
+        }
 
         refusal = PhotoRefusal.Unreadable;
-        using var decoded = Decode(codec);
+        using var decoded = Decode(codec!);
         if (decoded is null) return false;
 
         using var full = Render(decoded, codec.EncodedOrigin, MaxSide);
@@ -71,8 +97,7 @@ public static class PhotoImage
     /// Null unless the whole image decoded: a truncated file is refused, not stored half grey.</summary>
     private static SKImage? Decode(SKCodec codec)
     {
-        var size = Enumerable.Range(1, 8).Select(eighths => codec.GetScaledDimensions(eighths / 8f))
-            .FirstOrDefault(s => Math.Max(s.Width, s.Height) >= MaxSide, codec.Info.Size);
+        var size = DecodeSize(codec);
         // Converting to sRGB on decode keeps colours right once the ICC profile of a wide-gamut phone photo is gone.
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
         var bitmap = new SKBitmap(info);
@@ -86,6 +111,12 @@ public static class PhotoImage
         bitmap.Dispose();
         return image;
     }
+
+    /// <summary>The smallest size the codec can decode at whose longest side is still at least <see cref="MaxSide"/>
+    /// (the full size for a PNG, which has no reduced decode).</summary>
+    private static SKSizeI DecodeSize(SKCodec codec) =>
+        Enumerable.Range(1, 8).Select(eighths => codec.GetScaledDimensions(eighths / 8f))
+            .FirstOrDefault(s => Math.Max(s.Width, s.Height) >= MaxSide, codec.Info.Size);
 
     /// <summary>Draws <paramref name="source"/> upright (applying <paramref name="origin"/>), its longest side at most
     /// <paramref name="maxSide"/>, over white (JPEG has no transparency; a transparent PNG would otherwise turn black).</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ujar.Api.Complaints;
@@ -10,7 +11,7 @@ namespace Ujar.Api.Photos;
 /// flushed) before its row is committed, and deleted again when the row does not come, so a row never points at a
 /// missing file. What a crash between the two can leave is a file without a row: unreachable and harmless.
 /// </summary>
-public sealed class PhotoStore(IOptions<PhotoOptions> options, TimeProvider clock, ILogger<PhotoStore> logger)
+public sealed class PhotoStore(IOptions<PhotoOptions> options, DecodeShares shares, TimeProvider clock, ILogger<PhotoStore> logger)
 {
     public const int MaxReportPhotos = 3;
     public const int MaxUploadBytes = 10 * 1024 * 1024;
@@ -21,8 +22,14 @@ public sealed class PhotoStore(IOptions<PhotoOptions> options, TimeProvider cloc
 
     public string PathOf(Guid id, bool thumb) => Path.Combine(options.Value.PhotosFolder, thumb ? $"{id:N}.thumb.jpg" : $"{id:N}.jpg");
 
-    public async Task<(ProcessedPhoto? Photo, PhotoRefusal Refusal)> ProcessAsync(byte[] upload, CancellationToken ct)
+    /// <summary>Decodes and re-encodes <paramref name="upload"/> (see <see cref="PhotoImage"/>). <paramref name="client"/> is
+    /// the sender's address, whose share of decodes this takes (<see cref="DecodeShares"/>; null for a background worker).</summary>
+    public async Task<(ProcessedPhoto? Photo, PhotoRefusal Refusal)> ProcessAsync(byte[] upload, IPAddress? client, CancellationToken ct)
     {
+        // The header tells what the decode would cost: a bomb is refused without waiting for, or taking, a decoding slot.
+        if (PhotoImage.Inspect(upload) is { } inspected) return (null, inspected);
+        using var share = await shares.EnterAsync(client, ct);
+        if (share is null) return (null, PhotoRefusal.Busy);
         await _decoding.WaitAsync(ct);
         try
         {

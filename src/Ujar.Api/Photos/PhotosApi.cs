@@ -36,13 +36,15 @@ public static class PhotosApi
         if (await db.Photos.CountAsync(p => p.ComplaintId == complaint.Id && p.Kind == PhotoKind.Report, ct) >= PhotoStore.MaxReportPhotos)
             return PhotoProblems.ComplaintFull(complaint.Ticket);
 
-        IReadOnlyList<ProcessedPhoto> photos;
-        switch (await PhotoForm.ReadAsync(request, store, jsonPart: null, ct))
+        IReadOnlyList<RawPhoto> rawPhotos;
+        switch (await PhotoForm.ReadAsync(request, jsonPart: null, ct))
         {
             case PhotoForm.Refused refused: return refused.Problem;
-            case PhotoForm.Read read: photos = read.Upload.Photos; break;
+            case PhotoForm.Read read: rawPhotos = read.Photos; break;
             default: throw new InvalidOperationException("unreachable");
         }
+        var (photos, refusal) = await PhotoForm.DecodeAsync(rawPhotos, store, request.HttpContext, ct);
+        if (photos is null) return refusal!;
 
         PhotoStore.Stored stored;
         try

@@ -1,5 +1,4 @@
 using Npgsql;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.IO.Converters;
 using Ujar.Api.Complaints;
@@ -72,6 +71,7 @@ public static class UjarSetup
             .PostConfigure(o => o.MediaPath = Path.GetFullPath(string.IsNullOrWhiteSpace(o.MediaPath) ? PhotoOptions.DefaultMediaPath() : o.MediaPath))
             .Validate(PhotoOptions.FolderIsUsable, "Ujar:MediaPath: the media folder cannot be created")
             .ValidateOnStart();
+        services.AddSingleton<DecodeShares>();
         services.AddSingleton<PhotoStore>();
         return services;
     }
@@ -108,19 +108,20 @@ public static class UjarSetup
             problem.Extensions["code"] = code;
             problem.Extensions["titleEn"] = title.En;
         });
+        // A body or value minimal APIs cannot bind is thrown to ClientFaults, which tells broken JSON from other mistakes.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<ClientFaults>();
         services.AddOpenApi();
         return services;
     }
 
     public static WebApplication UseUjarHttp(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            // A malformed request that fails binding is the client's mistake: 400, not 500.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
+        app.Use(UrlChecks.RefuseNul);
+        // One document, at a fixed path: the framework's {documentName} route answered an unknown name in plain text.
+        app.MapOpenApi("/openapi/v1.json");
         return app;
     }
 }

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Complaints;
 using Ujar.Api.Photos;
@@ -16,8 +13,8 @@ namespace Ujar.Api.Tasks;
 /// <summary>
 /// The body of <c>POST /api/staff/complaints/{ticket}/status</c>: JSON <c>{to, note?, internalNote?, original?, opd?,
 /// version?, lat?, lon?}</c>, or multipart/form-data with the same names as text fields and photo files in <c>after</c>
-/// and <c>before</c>. Photos are decoded and re-encoded while reading, so a bad one refuses the request before anything
-/// is stored.
+/// and <c>before</c>. Photos are decoded and re-encoded once the text has passed, so a bad one refuses the request
+/// before anything is stored.
 /// </summary>
 public static class StatusChangeForm
 {
@@ -38,10 +35,10 @@ public static class StatusChangeForm
     public static async Task<Outcome> ReadAsync(HttpRequest request, PhotoStore store, CancellationToken ct)
     {
         var fields = new Dictionary<string, string?>();
-        var photos = new List<(ProcessedPhoto Photo, PhotoKind Kind)>();
+        var rawPhotos = new List<(RawPhoto Photo, PhotoKind Kind)>();
         if (PhotoForm.IsMultipart(request))
         {
-            if (await ReadMultipartAsync(request, store, fields, photos, ct) is { } refused) return new Refused(refused);
+            if (await ReadMultipartAsync(request, fields, rawPhotos, ct) is { } refused) return new Refused(refused);
         }
         else
         {
@@ -50,94 +47,73 @@ public static class StatusChangeForm
             if (body is null) return new Refused(Problems.TooLarge(MaxJsonBytes));
             if (ReadJson(body, fields) is { } refused) return new Refused(refused);
         }
-        return Validate(fields, photos);
+        var validated = Validate(fields);
+        if (validated is not Parsed { Request: var change } || rawPhotos.Count == 0) return validated;
+
+        // Decoded only once the text has passed: a refused change costs no decode.
+        var (photos, problem) = await PhotoForm.DecodeAsync(rawPhotos.Select(p => p.Photo).ToList(), store, request.HttpContext, ct);
+        if (photos is null) return new Refused(problem!);
+        return new Parsed(change with { Photos = photos.Zip(rawPhotos, (photo, raw) => (photo, raw.Kind)).ToList() });
     }
 
     private static IResult? ReadJson(byte[] body, Dictionary<string, string?> fields)
     {
-        JsonDocument document;
-        try
+        using var document = JsonBody.Parse(body, out var refusal);
+        if (document is null) return refusal!.Problem;
+        if (document.RootElement.ValueKind != JsonValueKind.Object) return Problems.MalformedJson();
+        foreach (var property in document.RootElement.EnumerateObject())
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.MalformedJson(ex.Message);
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return Problems.MalformedJson();
-            foreach (var property in document.RootElement.EnumerateObject())
+            if (!Fields.Contains(property.Name)) continue;   // unknown members are ignored, as elsewhere in the API
+            var numeric = property.Name is "version" or "lat" or "lon";
+            fields[property.Name] = property.Value.ValueKind switch
             {
-                if (!Fields.Contains(property.Name)) continue;   // unknown members are ignored, as elsewhere in the API
-                var numeric = property.Name is "version" or "lat" or "lon";
-                fields[property.Name] = property.Value.ValueKind switch
-                {
-                    JsonValueKind.Null => null,
-                    JsonValueKind.String when !numeric => property.Value.GetString(),
-                    JsonValueKind.Number when numeric => property.Value.GetRawText(),
-                    _ => null,
-                };
-                if (property.Value.ValueKind != JsonValueKind.Null && fields[property.Name] is null)
-                    return Problems.WrongType(property.Name, numeric ? "angka" : "teks");
-            }
+                JsonValueKind.Null => null,
+                JsonValueKind.String when !numeric => property.Value.GetString(),
+                JsonValueKind.Number when numeric => property.Value.GetRawText(),
+                _ => null,
+            };
+            if (property.Value.ValueKind != JsonValueKind.Null && fields[property.Name] is null)
+                return Problems.WrongType(property.Name, numeric ? "angka" : "teks");
         }
         return null;
     }
 
-    private static async Task<IResult?> ReadMultipartAsync(HttpRequest request, PhotoStore store, Dictionary<string, string?> fields,
-        List<(ProcessedPhoto Photo, PhotoKind Kind)> photos, CancellationToken ct)
+    private static async Task<IResult?> ReadMultipartAsync(HttpRequest request, Dictionary<string, string?> fields,
+        List<(RawPhoto Photo, PhotoKind Kind)> photos, CancellationToken ct)
     {
-        if (request.ContentLength > MaxRequestBytes) return PhotoProblems.RequestTooLarge();
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
-            sizeLimit.MaxRequestBodySize = MaxRequestBytes;
-        var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(request.ContentType).Boundary);
-        if (boundary.Length is 0 or > 200) return PhotoProblems.MalformedMultipart("boundary");
-
-        var reader = new MultipartReader(boundary.Value!, request.Body);
-        try
+        var (parts, problem) = await MultipartForms.ReadAsync(request, MaxRequestBytes, (name, fileName, before) =>
+            name is AfterPart or BeforePart ? PhotoRule(name, fileName, before)
+            : Fields.Contains(name) && before.All(p => p.Name != name) ? PartRule.Take(MaxFieldBytes, Problems.TooLarge(MaxFieldBytes))
+            : PartRule.Refuse(Problems.Result(Problems.Create(400, "unexpected_part",
+                new Bilingual($"Bagian '{Shorten(name)}' tidak dikenal atau berulang", $"Unexpected or repeated part '{Shorten(name)}'"),
+                new Bilingual($"Bagian yang diterima: {string.Join(", ", Fields)} (masing-masing sekali), {AfterPart}, {BeforePart}.",
+                    $"Parts taken: {string.Join(", ", Fields)} (each once), {AfterPart}, {BeforePart}.")))), ct);
+        if (parts is null) return problem;
+        foreach (var part in parts)
         {
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
-            {
-                if (section.GetContentDispositionHeader() is not { } disposition
-                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
-                    return PhotoProblems.MalformedMultipart("Content-Disposition");
-                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-                if (name is AfterPart or BeforePart)
-                {
-                    var kind = name == AfterPart ? PhotoKind.After : PhotoKind.Before;
-                    var index = photos.Count(p => p.Kind == kind);
-                    var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? $"{name}[{index}]";
-                    if (index == MaxPhotosPerKind) return TooManyPhotos(name);
-                    var bytes = await BodyReader.ReadAtMostAsync(section.Body, PhotoStore.MaxUploadBytes, ct);
-                    if (bytes is null) return PhotoProblems.PhotoTooLarge(photos.Count, fileName);
-                    var (photo, refusal) = await store.ProcessAsync(bytes, ct);
-                    if (photo is null) return PhotoProblems.NotTaken(refusal, photos.Count, fileName);
-                    photos.Add((photo, kind));
-                }
-                else if (Fields.Contains(name) && !fields.ContainsKey(name))
-                {
-                    var bytes = await BodyReader.ReadAtMostAsync(section.Body, MaxFieldBytes, ct);
-                    if (bytes is null) return Problems.TooLarge(MaxFieldBytes);
-                    fields[name] = Encoding.UTF8.GetString(bytes);
-                }
-                else
-                    return Problems.Result(Problems.Create(400, "unexpected_part",
-                        new Bilingual($"Bagian '{Shorten(name)}' tidak dikenal atau berulang", $"Unexpected or repeated part '{Shorten(name)}'"),
-                        new Bilingual($"Bagian yang diterima: {string.Join(", ", Fields)} (masing-masing sekali), {AfterPart}, {BeforePart}.",
-                            $"Parts taken: {string.Join(", ", Fields)} (each once), {AfterPart}, {BeforePart}.")));
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            return PhotoProblems.MalformedMultipart(ex.Message);
+            if (part.Name is AfterPart or BeforePart)
+                photos.Add((new RawPhoto(part.FileName is { Length: > 0 } file ? file : part.Name, part.Bytes),
+                    part.Name == AfterPart ? PhotoKind.After : PhotoKind.Before));
+            else fields[part.Name] = Encoding.UTF8.GetString(part.Bytes);
         }
         return null;
     }
 
-    private static Outcome Validate(Dictionary<string, string?> fields, List<(ProcessedPhoto Photo, PhotoKind Kind)> photos)
+    private static PartRule PhotoRule(string part, string? fileName, IReadOnlyList<FormPart> before)
+    {
+        var index = before.Count(p => p.Name == part);
+        return index == MaxPhotosPerKind
+            ? PartRule.Refuse(TooManyPhotos(part))
+            : PartRule.Take(PhotoStore.MaxUploadBytes,
+                PhotoProblems.PhotoTooLarge(before.Count(p => p.Name is AfterPart or BeforePart), fileName is { Length: > 0 } ? fileName : $"{part}[{index}]"));
+    }
+
+    private static Outcome Validate(Dictionary<string, string?> fields)
     {
         var errors = new Dictionary<string, Bilingual>();
+        // Multipart text arrives unchecked (JSON was checked by JsonBody), and original and opd are looked up in the database.
+        foreach (var (name, value) in fields)
+            if (ComplaintRules.HasNul(value)) errors[name] = ComplaintRules.NulRefused;
         var to = ComplaintStatus.Received;
         if (Text(fields, "to") is not { } toName) errors["to"] = new("to wajib diisi", "to is required");
         else if (!ComplaintStatuses.TryParse(toName, out to))
@@ -167,7 +143,7 @@ public static class StatusChangeForm
 
         if (errors.Count > 0) return new Refused(Problems.Validation(errors));
         return new Parsed(new ChangeRequest(to, Text(fields, "note"), Text(fields, "original"), Text(fields, "opd"), version, position,
-            photos, Text(fields, "internalNote")));
+            InternalNote: Text(fields, "internalNote")));
     }
 
     /// <summary>Trimmed; blank counts as not sent.</summary>

@@ -30,6 +30,10 @@ public static class StatusChangeResults
                 $"This complaint is already {Lifecycle.Label[already.Status].En}."))),
         ComplaintStatusChanges.ChangedMeanwhile meanwhile => ChangedMeanwhile(meanwhile.CurrentVersion),
         ComplaintStatusChanges.NotAllowed refused => NotAllowed(refused.Refusal, actor),
+        ComplaintStatusChanges.OriginalOutOfScope original => Problems.Result(Problems.Create(403, "original_of_another_opd",
+            new Bilingual("Laporan asli milik OPD lain", "The original belongs to another OPD"),
+            new Bilingual($"Laporan asli {original.Original} ditangani OPD {original.OriginalOpd}. Menandai duplikat lintas OPD memindahkan dukungannya ke sana: hanya admin yang boleh.",
+                $"The original {original.Original} is handled by OPD {original.OriginalOpd}. Marking a duplicate across OPDs moves its supporters there: only an admin may."))),
         _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
     };
 

@@ -89,7 +89,8 @@ public static class WhatsAppApi
         {
             received = await WhatsAppInbox.ReceiveAsync(db, body, clock.GetUtcNow().UtcDateTime, isDemo: false, ct);
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or DbUpdateException or TimeoutException or InvalidOperationException
+                                   && !ClientFaults.IsNulRefusal(ex))
         {
             // Not stored: Meta delivers it again later.
             logger.LogError(ex, "WhatsApp webhook not stored");

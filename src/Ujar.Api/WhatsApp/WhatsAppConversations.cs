@@ -253,7 +253,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
         switch (await graph.DownloadMediaAsync(message.MediaId!, ct))
         {
             case GraphApi.Downloaded downloaded:
-                var (photo, _) = await photoStore.ProcessAsync(downloaded.Bytes, ct);
+                var (photo, _) = await photoStore.ProcessAsync(downloaded.Bytes, client: null, ct);
                 if (photo is null)
                 {
                     AskForPhoto(turn, WhatsAppTexts.PhotoUnreadable);

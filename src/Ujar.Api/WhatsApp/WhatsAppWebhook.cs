@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ujar.Api.Complaints;
+using Ujar.Api.Setup;
 
 namespace Ujar.Api.WhatsApp;
 
@@ -75,17 +76,11 @@ public static class WhatsAppWebhook
         !string.IsNullOrEmpty(configured) && given is not null
         && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
 
-    public static ParseOutcome Parse(ReadOnlySpan<byte> body)
+    public static ParseOutcome Parse(byte[] body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
-        }
-        catch (JsonException ex)
-        {
-            return new NotJson($"line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}");
-        }
+        // NULs are dropped from what is read (OptionalString) rather than refused: a person's chat cannot be sent back.
+        var document = JsonBody.Parse(body, out var refusal, maxDepth: 32, allowNul: true);
+        if (document is null) return new NotJson(refusal!.Reason);
         using (document)
         {
             try
