@@ -148,7 +148,7 @@ public sealed class HexGrid
     {
         if (_neighbourhoods.TryGetValue(band, out var known)) return known;
         var offsets = OffsetsWithin(band);
-        if ((long)offsets.Count * Cells.Count > MaxNeighbourPairs) return null;
+        if (Pairs(offsets.Count) > MaxNeighbourPairs) return null;
 
         var start = new int[Cells.Count + 1];
         var neighbours = new List<int>(Cells.Count * offsets.Count / 2);
@@ -164,6 +164,25 @@ public sealed class HexGrid
         _neighbourhoods[band] = neighbourhood;
         return neighbourhood;
     }
+
+    /// <summary>The neighbour pairs a band makes, the cost of its Gi* (counted before any is computed).</summary>
+    public long PairsWithin(double band) => Pairs(OffsetsWithin(band).Count);
+
+    /// <summary>The widest band (whole metres, at most <see cref="HotspotsApi.MaxBand"/>) within <paramref name="maxPairs"/>:
+    /// what to suggest when a band is refused. 0 when even one neighbour per cell is too many.</summary>
+    public int WidestBand(long maxPairs)
+    {
+        int low = 0, high = HotspotsApi.MaxBand;
+        while (low < high)
+        {
+            var middle = (low + high + 1) / 2;
+            if (PairsWithin(middle) <= maxPairs) low = middle;
+            else high = middle - 1;
+        }
+        return low;
+    }
+
+    private long Pairs(int offsetsPerCell) => (long)offsetsPerCell * Cells.Count;
 
     private int IndexOf(int q, int r)
     {

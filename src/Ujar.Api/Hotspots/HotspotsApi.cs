@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Caching.Memory;
 using NetTopologySuite.Geometries;
+using Ujar.Api.Limits;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 
@@ -44,7 +45,8 @@ public static class HotspotsApi
 
     public static IEndpointRouteBuilder MapHotspots(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/hotspots").WithTags("Hotspots");
+        var api = app.MapGroup("/api/hotspots").WithTags("Hotspots")
+            .RequireRateLimiting(AbuseLimits.HeavyQueries);
         api.MapGet("/hex", GetHex);
         api.MapGet("/trend", GetTrend);
         api.MapGet("/clusters", DensityClusters.GetAsync);
@@ -168,12 +170,24 @@ public static class HotspotsApi
             () => HexGrid.Build(generationId, cellSize, kelurahan.Select(k => k.Geometry)), sliding: true);
         var bandUsed = bandMetres ?? grid.DefaultBand;
         if (grid.Neighbours(bandUsed) is not { } neighbours)
-            return (null, Problems.Validation(new Dictionary<string, Bilingual>
-            {
-                ["band"] = new($"band {bandUsed} m terlalu lebar untuk sel {cellSize} m", $"band {bandUsed} m is too wide for {cellSize} m cells"),
-            }));
+        {
+            var (pairs, widest) = (grid.PairsWithin(bandUsed), grid.WidestBand(HexGrid.MaxNeighbourPairs));
+            return (null, TooCostly("band", new Bilingual(
+                    $"band {bandUsed} m terlalu lebar untuk sel {cellSize} m: {grid.Cells.Count:N0} sel × tetangganya = {pairs:N0} pasangan, lebih dari batas {HexGrid.MaxNeighbourPairs:N0}",
+                    $"band {bandUsed} m is too wide for {cellSize} m cells: {grid.Cells.Count:N0} cells × their neighbours = {pairs:N0} pairs, more than the limit of {HexGrid.MaxNeighbourPairs:N0}"),
+                new Bilingual($"Pakai band paling lebar {widest} m untuk sel {cellSize} m, atau sel yang lebih besar (cell) untuk band yang lebih lebar.",
+                    $"Use a band of at most {widest} m with {cellSize} m cells, or larger cells (cell) for a wider band.")));
+        }
         return (new HexSetup(filter, grid, bandUsed, neighbours, useFdr, answerFormat!), null);
     }
+
+    /// <summary>422 for a request whose estimated work is over its layer's cap, counted before computing: the parameter
+    /// that made it so, and how to ask for less.</summary>
+    public static IResult TooCostly(string field, Bilingual why, Bilingual howToLighten) =>
+        Problems.Result(Problems.Create(StatusCodes.Status422UnprocessableEntity, "validation_failed",
+            new Bilingual("Permintaan terlalu berat untuk dihitung", "The request is too heavy to compute"),
+            new Bilingual($"{why.Id}. {howToLighten.Id}", $"{why.En}. {howToLighten.En}"),
+            new Dictionary<string, Bilingual> { [field] = why }));
 
     private static Dictionary<string, object> Members(HexSetup setup, int total, int outside) => new()
     {

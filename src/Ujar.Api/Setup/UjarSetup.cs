@@ -100,27 +100,49 @@ public static class UjarSetup
                 403 => ("forbidden", new Bilingual("Akses ditolak", "Forbidden")),
                 404 => ("not_found", new Bilingual("Tidak ditemukan", "Not found")),
                 405 => ("method_not_allowed", new Bilingual("Metode tidak diizinkan", "Method not allowed")),
+                408 => ("request_timeout", new Bilingual("Permintaan terlalu lambat dikirim", "Request sent too slowly")),
                 413 => ("payload_too_large", new Bilingual("Isi permintaan terlalu besar", "Request body too large")),
                 415 => ("unsupported_media_type", new Bilingual("Jenis konten tidak didukung", "Unsupported media type")),
+                429 => ("too_many_requests", new Bilingual("Terlalu banyak permintaan", "Too many requests")),
+                < 500 => ("client_error", new Bilingual("Permintaan tidak dapat diproses", "The request cannot be processed")),
                 _ => ("server_error", new Bilingual("Terjadi kesalahan pada server", "Server error")),
             };
             problem.Title = title.Id;
             problem.Extensions["code"] = code;
             problem.Extensions["titleEn"] = title.En;
         });
+        services.AddExceptionHandler<ClientRequestErrors>();
         services.AddOpenApi();
         return services;
     }
 
     public static WebApplication UseUjarHttp(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            // A malformed request that fails binding is the client's mistake: 400, not 500.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
         return app;
+    }
+}
+
+/// <summary>
+/// A request the client broke: a malformed one that fails binding (400), a body sent slower than Kestrel's minimum data
+/// rate (408), one over a size limit (413). Answered with its own status and logged at Information as the client's
+/// problem; an error log (and its alert) is for the server's own failures.
+/// </summary>
+internal sealed class ClientRequestErrors(IProblemDetailsService problems, ILogger<ClientRequestErrors> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (exception is not BadHttpRequestException bad) return false;
+        logger.LogInformation("{Method} {Path} answered {Status}: the client's request failed ({Reason})",
+            context.Request.Method, context.Request.Path, bad.StatusCode, bad.Message);
+        context.Response.StatusCode = bad.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = bad.StatusCode },
+            Exception = exception,
+        });
     }
 }
