@@ -23,10 +23,6 @@ public static class Dbscan
 
     public sealed record Result(int[] Labels, bool[] Core, int ClusterCount);
 
-    /// <summary>The most distance tests one request may cost (about a second of one core on the 2-core machine it was
-    /// measured on, see README); more is refused before the run, with a way to ask less (a smaller eps, a narrower filter).</summary>
-    public const long MaxComparisons = 500_000_000;
-
     public static Result Run(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double eps, int minPoints) => Prepare(x, y, eps).Run(minPoints);
 
     /// <summary>The points sorted into eps-sized cells, the O(n log n) first part of a run, after which the cost of the rest

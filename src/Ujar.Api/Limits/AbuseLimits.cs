@@ -30,9 +30,9 @@ public static class AbuseLimits
             .Validate(o => o.Buckets.All(b => b.Bucket.IsValid), "Ujar:Limits: each bucket (Filing, Open311, Support, SignIn, HeavyQueries, "
                 + "HubWatchCalls) needs Burst from 1 to 1e9 and PerMinute above 0 (at most 1e9)")
             .Validate(o => o.WhatsAppPerSenderPerHour >= 1 && o.SupportsPerAddressPerComplaint >= 1 && o.HubWatchedTickets >= 1
-                && o.HeavyQueriesConcurrent >= 1 && o.HeavyQueriesQueued >= 0,
-                "Ujar:Limits: WhatsAppPerSenderPerHour, SupportsPerAddressPerComplaint, HubWatchedTickets and HeavyQueriesConcurrent "
-                + "must be at least 1, HeavyQueriesQueued at least 0")
+                && o.HeavyQueriesConcurrent >= 1 && o.HeavyQueriesQueued >= 0 && o.HotspotMaxPairs >= 1 && o.ClusterMaxComparisons >= 1,
+                "Ujar:Limits: WhatsAppPerSenderPerHour, SupportsPerAddressPerComplaint, HubWatchedTickets, HeavyQueriesConcurrent, "
+                + "HotspotMaxPairs and ClusterMaxComparisons must be at least 1, HeavyQueriesQueued at least 0")
             .Validate(o => o.AddressHashKey is null || o.AddressHashKey.Length >= LimitsOptions.MinAddressHashKeyLength,
                 $"Ujar:Limits:AddressHashKey must be at least {LimitsOptions.MinAddressHashKeyLength} characters")
             .ValidateOnStart();

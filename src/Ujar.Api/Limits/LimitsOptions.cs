@@ -64,6 +64,14 @@ public sealed class LimitsOptions
     public int HeavyQueriesConcurrent { get; set; } = 2;
     public int HeavyQueriesQueued { get; set; } = 4;
 
+    /// <summary>The most Gi* neighbour pairs (cells × neighbours within the band) one hex or trend request may need: 4 bytes
+    /// each, kept for the next request with the same band, so 10 million is about 40 MB and a band far wider than a hot spot.</summary>
+    public long HotspotMaxPairs { get; set; } = 10_000_000;
+
+    /// <summary>The most DBSCAN distance tests one clusters request may need (each point against the points of the 3×3
+    /// eps-cells around it): 500 million took about a second on the 2-core machine it was measured on.</summary>
+    public long ClusterMaxComparisons { get; set; } = 500_000_000;
+
     /// <summary>Tickets one hub connection may watch at once (a tracking page watches one).</summary>
     public int HubWatchedTickets { get; set; } = 50;
 
