@@ -13,10 +13,14 @@ public sealed class ForwardedHeadersSettings
     public string[] KnownProxies { get; set; } = [];
     public string[] KnownNetworks { get; set; } = [];
 
-    public bool Any => KnownProxies.Length > 0 || KnownNetworks.Length > 0;
+    // An empty entry is none (docker-compose.yml passes an unset variable as "").
+    public IEnumerable<string> Proxies => KnownProxies.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim());
+    public IEnumerable<string> Networks => KnownNetworks.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim());
+
+    public bool Any => Proxies.Any() || Networks.Any();
 
     public static bool IsValid(ForwardedHeadersSettings s) =>
-        s.KnownProxies.All(p => IPAddress.TryParse(p, out _)) && s.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _));
+        s.Proxies.All(p => IPAddress.TryParse(p, out _)) && s.Networks.All(n => System.Net.IPNetwork.TryParse(n, out _));
 }
 
 /// <summary>
@@ -39,8 +43,8 @@ public static class ForwardedClients
             // The defaults trust loopback; only what is configured counts here.
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
-            foreach (var proxy in settings.Value.KnownProxies) o.KnownProxies.Add(IPAddress.Parse(proxy));
-            foreach (var network in settings.Value.KnownNetworks) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            foreach (var proxy in settings.Value.Proxies) o.KnownProxies.Add(IPAddress.Parse(proxy));
+            foreach (var network in settings.Value.Networks) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             // Safe without a limit because every hop consumed must be a known proxy.
             o.ForwardLimit = null;
         });
