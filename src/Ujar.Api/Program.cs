@@ -6,12 +6,14 @@ using Ujar.Api.Channels;
 using Ujar.Api.Complaints;
 using Ujar.Api.Demo;
 using Ujar.Api.Hotspots;
+using Ujar.Api.Limits;
 using Ujar.Api.Live;
 using Ujar.Api.Open311;
 using Ujar.Api.Performance;
 using Ujar.Api.Supports;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
+using Ujar.Api.Security;
 using Ujar.Api.Setup;
 using Ujar.Api.Tasks;
 using Ujar.Api.WhatsApp;
@@ -29,6 +31,11 @@ builder.Services.AddSlaWatcher();         // every minute: escalate overdue comp
 builder.Services.AddComplaintPoints();    // hotspot layers: every complaint in memory, following the live event log
 builder.Services.AddHotspotLayers();      // hex grids and computed layers, cached
 builder.Services.AddUjarHttp();           // JSON + GeoJSON, ProblemDetails, OpenAPI
+builder.Services.AddHealth();             // /healthz/ready's named checks (database, boundaries)
+builder.Services.AddForwardedClients();   // client address and scheme from X-Forwarded-* of configured proxies only
+builder.Services.AddSecurityHeaders();    // CSP, nosniff, referrer policy, HSTS and Secure cookie over HTTPS, no Server header
+builder.Services.AddCompression();        // brotli/gzip for JSON, GeoJSON, CSV, XML; never for answers carrying secrets
+builder.Services.AddAbuseLimits();        // per-address, per-key and per-connection limits (Ujar:Limits), 429 in both languages
 builder.Services.AddStaffAccounts();      // Identity + server-side sessions (cookie or bearer), roles admin/opd_staff/crew/planner, keys in PostgreSQL
 builder.Services.AddWebApp();             // the map's settings (tile server, start view)
 builder.Services.AddOpen311();            // Open311 GeoReport v2: the jurisdiction served (Ujar:Open311)
@@ -36,10 +43,14 @@ builder.Services.AddWhatsApp();           // WhatsApp Business: inbox, conversat
 if (command.DemoLive) builder.Services.AddHostedService<DemoLive>();  // serve --demo-live: a plausible complaint every few seconds
 
 var app = builder.Build();
+app.UseForwardedClients();
+app.UseSecurityHeaders();
+app.UseCompression();
 app.UseUjarHttp();
 app.UseStaffAccounts();
+app.UseAbuseLimits();
 
-app.MapHealth();
+app.MapHealth();          // /healthz, /healthz/live, /healthz/ready
 app.MapAuth();            // POST /api/auth/login (bearer or cookie), /refresh, /logout; GET /api/auth/me
 app.MapAdmin();           // Diskominfo: accounts, categories + SLA days, OPDs, holidays (admins only)
 app.MapChannelKeys();     // Diskominfo: keys of the systems that file over Open311 (admins only)

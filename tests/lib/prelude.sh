@@ -150,12 +150,21 @@ import_official_boundaries() {
   import_boundaries "$gis/tanjungpinang_kecamatan.geojson" "$gis/tanjungpinang_kelurahan.geojson" kecamatan_code
 }
 
+bench_limits=()
+for bucket in Filing Open311 Support SignIn HeavyQueries HubWatchCalls; do
+  bench_limits+=("Ujar__Limits__${bucket}__Burst=1000000000" "Ujar__Limits__${bucket}__PerMinute=1000000000")
+done
+bench_limits+=(Ujar__Limits__WhatsAppPerSenderPerHour=1000000000 Ujar__Limits__SupportsPerAddressPerComplaint=1000000000
+  Ujar__Limits__HeavyQueriesConcurrent=1000 Ujar__Limits__HubWatchedTickets=1000000)
+
 # Not called in $(…): the service must be this shell's child, recorded here for the trap.
 start_service() {
   local name=$1 port=$2
   service_url=http://127.0.0.1:$port
   # The content root is the build output, where appsettings.json (its logging levels) sits beside the dll, as deployed.
-  env "${@:3}" dotnet "$api" serve --urls "$service_url" "--contentRoot=$api_bin" >"$work/$name.log" 2>&1 &
+  # A benchmark measures capacity from one client address: the per-client limits (README, "Abuse limits, headers and
+  # health") are set out of its way; the arguments come after, so a script may still set its own.
+  env "${bench_limits[@]}" "${@:3}" dotnet "$api" serve --urls "$service_url" "--contentRoot=$api_bin" >"$work/$name.log" 2>&1 &
   service_pid=$!
   service_pids+=("$service_pid")
   service_logs+=("$work/$name.log")

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Limits;
+using Ujar.Api.Security;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Accounts;
@@ -22,8 +24,12 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Accounts");
-        auth.MapPost("/login", Login).ProducesProblem(401).ProducesProblem(403).ProducesProblem(422).ProducesProblem(429).AllowAnonymous();
-        auth.MapPost("/refresh", Refresh).ProducesProblem(401).ProducesProblem(422).AllowAnonymous();
+        auth.MapPost("/login", Login).ProducesProblem(401).ProducesProblem(403).ProducesProblem(422).ProducesProblem(429).AllowAnonymous()
+            .RequireRateLimiting(AbuseLimits.SignIn)
+            .CarriesSecrets();   // the access and refresh tokens
+        auth.MapPost("/refresh", Refresh).ProducesProblem(401).ProducesProblem(422).ProducesProblem(429).AllowAnonymous()
+            .RequireRateLimiting(AbuseLimits.SignIn)
+            .CarriesSecrets();
         auth.MapPost("/logout", Logout).RequireAuthorization(StaffPolicies.AnyStaff);
         auth.MapGet("/me", (HttpContext context) => StaffScope.Of(context.User) is { } s
                 ? Results.Ok(new Me(s.Email, s.DisplayName, s.Role, s.OpdCode))

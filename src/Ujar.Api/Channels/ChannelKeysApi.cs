@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Ujar.Api.Accounts;
 using Ujar.Api.Admin;
 using Ujar.Api.Data;
+using Ujar.Api.Security;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Channels;
@@ -21,7 +22,8 @@ public static class ChannelKeysApi
             .RequireAuthorization(StaffPolicies.Admin)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         keys.MapGet("", ListAsync);
-        keys.MapPost("", CreateAsync);
+        keys.MapPost("", CreateAsync)
+            .CarriesSecrets();   // the new key
         keys.MapDelete("/{name}", RevokeAsync);
         return app;
     }
@@ -48,8 +50,6 @@ public static class ChannelKeysApi
                 var view = created.Result.ChannelKey;
                 // The key itself is never logged: the audit line names the key by its name and last four characters.
                 loggers.Audit().LogInformation("Admin {Admin} created channel key {Name} ({Channel}, …{Hint})", admin, view.Name, view.Channel, view.Hint);
-                // The answer holds a secret: no cache along the way may keep it.
-                http.Response.Headers.CacheControl = "no-store";
                 return TypedResults.Created($"/api/admin/channel-keys/{view.Name}", created.Result);
             default:
                 throw new InvalidOperationException("unreachable");

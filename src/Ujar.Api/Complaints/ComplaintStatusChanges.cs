@@ -150,13 +150,14 @@ public static class ComplaintStatusChanges
         return step;
     }
 
-    /// <summary>The duplicate's supporters now back the original (a device that backed both counts once there).</summary>
+    /// <summary>The duplicate's supporters now back the original (a device that backed both counts once there), with the
+    /// client address each came from, so the per-address count of the original holds them too.</summary>
     private static async Task<LiveEventRecord> MoveSupportersAsync(UjarDb db, Complaint duplicate, Complaint original, DateTime at,
         CancellationToken ct)
     {
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO supports (complaint_id, device_token_hash, created_at)
-            SELECT {original.Id}, device_token_hash, created_at FROM supports WHERE complaint_id = {duplicate.Id}
+            INSERT INTO supports (complaint_id, device_token_hash, address_hash, created_at)
+            SELECT {original.Id}, device_token_hash, address_hash, created_at FROM supports WHERE complaint_id = {duplicate.Id}
             ON CONFLICT DO NOTHING
             """, ct);
         await db.Database.ExecuteSqlAsync($"DELETE FROM supports WHERE complaint_id = {duplicate.Id}", ct);

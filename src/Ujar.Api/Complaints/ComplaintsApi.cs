@@ -7,9 +7,11 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
+using Ujar.Api.Limits;
 using Ujar.Api.Live;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
+using Ujar.Api.Security;
 using Ujar.Api.Setup;
 using Ujar.Api.Tasks;
 
@@ -38,7 +40,9 @@ public static class ComplaintsApi
         api.MapPost("/", FileComplaint)
             .Accepts<ComplaintRequestDoc>("application/json", "multipart/form-data")
             .Produces<FiledComplaint>(StatusCodes.Status201Created)
-            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503)
+            .RequireRateLimiting(AbuseLimits.Filing)
+            .CarriesSecrets();   // the reporter token
         api.MapGet("/{ticket}", GetComplaint);
         api.MapGet("/", ListComplaints);
         api.MapGet("/clusters", ComplaintClusters.GetClusters).ProducesProblem(422);

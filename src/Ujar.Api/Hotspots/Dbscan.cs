@@ -23,107 +23,138 @@ public static class Dbscan
 
     public sealed record Result(int[] Labels, bool[] Core, int ClusterCount);
 
-    public static Result Run(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double eps, int minPoints)
+    public static Result Run(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double eps, int minPoints) => Prepare(x, y, eps).Run(minPoints);
+
+    /// <summary>The points sorted into eps-sized cells, the O(n log n) first part of a run, after which the cost of the rest
+    /// (<see cref="Plan.Comparisons"/>) is known.</summary>
+    public static Plan Prepare(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double eps)
     {
         if (x.Length != y.Length) throw new ArgumentException("x and y differ in length");
         if (!(eps > 0)) throw new ArgumentOutOfRangeException(nameof(eps));
-        var n = x.Length;
-        var grid = new Grid(x, y, eps);
-        // Work in the grid's order (points of a cell side by side in memory); `order` maps back to the caller's index.
-        var (sx, sy, order) = (grid.X, grid.Y, grid.Order);
-        var epsSquared = eps * eps;
+        return new Plan(new Grid(x, y, eps), eps);
+    }
 
-        // 1. Core points: count neighbours (stopping at minPoints), cell by cell, the cells in parallel.
-        var core = new bool[n];
-        Parallel.For(0, grid.CellCount, c =>
-        {
-            var near = grid.Near(c);
-            var (start, end) = grid.Run(c);
-            for (var k = start; k < end; k++)
-            {
-                var count = 0;
-                foreach (var (from, to) in near)
-                {
-                    for (var j = from; j < to && count < minPoints; j++)
-                    {
-                        var dx = sx[j] - sx[k];
-                        var dy = sy[j] - sy[k];
-                        if (dx * dx + dy * dy <= epsSquared) count++;
-                    }
-                }
-                core[k] = count >= minPoints;
-            }
-        });
+    public sealed class Plan
+    {
+        private readonly Grid _grid;
+        private readonly double _eps;
 
-        // 2. Clusters: union the core points that reach each other.
-        var parent = new int[n];
-        for (var k = 0; k < n; k++) parent[k] = k;
-        for (var c = 0; c < grid.CellCount; c++)
+        internal Plan(Grid grid, double eps)
         {
-            var near = grid.Near(c);
-            var (start, end) = grid.Run(c);
-            for (var k = start; k < end; k++)
+            _grid = grid;
+            _eps = eps;
+            for (var c = 0; c < grid.CellCount; c++)
             {
-                if (!core[k]) continue;
-                foreach (var (from, to) in near)
-                {
-                    for (var j = Math.Max(from, k + 1); j < to; j++)
-                    {
-                        if (!core[j]) continue;
-                        var dx = sx[j] - sx[k];
-                        var dy = sy[j] - sy[k];
-                        if (dx * dx + dy * dy <= epsSquared) Union(parent, k, j);
-                    }
-                }
+                var (start, end) = grid.Run(c);
+                Comparisons += (long)(end - start) * grid.Near(c).Sum(r => r.End - r.Start);
             }
         }
 
-        // 3. Border points: the cluster of the core point within eps that comes first in the caller's order.
-        var reachedFrom = new int[n];
-        Parallel.For(0, grid.CellCount, c =>
+        /// <summary>The distance tests the run may make: for each point, the points of the 3×3 cells around it. Clustered
+        /// points cost more than as many scattered ones, which a count of points alone would miss.</summary>
+        public long Comparisons { get; }
+
+        public Result Run(int minPoints)
         {
-            var near = grid.Near(c);
-            var (start, end) = grid.Run(c);
-            for (var k = start; k < end; k++)
+            var grid = _grid;
+            var eps = _eps;
+            var n = grid.X.Length;
+            // Work in the grid's order (points of a cell side by side in memory); `order` maps back to the caller's index.
+            var (sx, sy, order) = (grid.X, grid.Y, grid.Order);
+            var epsSquared = eps * eps;
+
+            // 1. Core points: count neighbours (stopping at minPoints), cell by cell, the cells in parallel.
+            var core = new bool[n];
+            Parallel.For(0, grid.CellCount, c =>
             {
-                reachedFrom[k] = -1;
-                if (core[k]) continue;
-                var first = int.MaxValue;
-                foreach (var (from, to) in near)
+                var near = grid.Near(c);
+                var (start, end) = grid.Run(c);
+                for (var k = start; k < end; k++)
                 {
-                    for (var j = from; j < to; j++)
+                    var count = 0;
+                    foreach (var (from, to) in near)
                     {
-                        if (!core[j] || order[j] >= first) continue;
-                        var dx = sx[j] - sx[k];
-                        var dy = sy[j] - sy[k];
-                        if (dx * dx + dy * dy <= epsSquared) first = order[j];
+                        for (var j = from; j < to && count < minPoints; j++)
+                        {
+                            var dx = sx[j] - sx[k];
+                            var dy = sy[j] - sy[k];
+                            if (dx * dx + dy * dy <= epsSquared) count++;
+                        }
+                    }
+                    core[k] = count >= minPoints;
+                }
+            });
+
+            // 2. Clusters: union the core points that reach each other.
+            var parent = new int[n];
+            for (var k = 0; k < n; k++) parent[k] = k;
+            for (var c = 0; c < grid.CellCount; c++)
+            {
+                var near = grid.Near(c);
+                var (start, end) = grid.Run(c);
+                for (var k = start; k < end; k++)
+                {
+                    if (!core[k]) continue;
+                    foreach (var (from, to) in near)
+                    {
+                        for (var j = Math.Max(from, k + 1); j < to; j++)
+                        {
+                            if (!core[j]) continue;
+                            var dx = sx[j] - sx[k];
+                            var dy = sy[j] - sy[k];
+                            if (dx * dx + dy * dy <= epsSquared) Union(parent, k, j);
+                        }
                     }
                 }
-                if (first != int.MaxValue) reachedFrom[k] = first;
             }
-        });
 
-        // 4. Labels in the caller's order, clusters numbered by their lowest-index point (border points included).
-        var position = new int[n];
-        for (var k = 0; k < n; k++) position[order[k]] = k;
-        var labels = new int[n];
-        var coreOut = new bool[n];
-        var labelOfRoot = new Dictionary<int, int>();
-        for (var i = 0; i < n; i++)
-        {
-            var k = position[i];
-            coreOut[i] = core[k];
-            var anchor = core[k] ? k : reachedFrom[k] >= 0 ? position[reachedFrom[k]] : -1;
-            if (anchor < 0)
+            // 3. Border points: the cluster of the core point within eps that comes first in the caller's order.
+            var reachedFrom = new int[n];
+            Parallel.For(0, grid.CellCount, c =>
             {
-                labels[i] = -1;
-                continue;
+                var near = grid.Near(c);
+                var (start, end) = grid.Run(c);
+                for (var k = start; k < end; k++)
+                {
+                    reachedFrom[k] = -1;
+                    if (core[k]) continue;
+                    var first = int.MaxValue;
+                    foreach (var (from, to) in near)
+                    {
+                        for (var j = from; j < to; j++)
+                        {
+                            if (!core[j] || order[j] >= first) continue;
+                            var dx = sx[j] - sx[k];
+                            var dy = sy[j] - sy[k];
+                            if (dx * dx + dy * dy <= epsSquared) first = order[j];
+                        }
+                    }
+                    if (first != int.MaxValue) reachedFrom[k] = first;
+                }
+            });
+
+            // 4. Labels in the caller's order, clusters numbered by their lowest-index point (border points included).
+            var position = new int[n];
+            for (var k = 0; k < n; k++) position[order[k]] = k;
+            var labels = new int[n];
+            var coreOut = new bool[n];
+            var labelOfRoot = new Dictionary<int, int>();
+            for (var i = 0; i < n; i++)
+            {
+                var k = position[i];
+                coreOut[i] = core[k];
+                var anchor = core[k] ? k : reachedFrom[k] >= 0 ? position[reachedFrom[k]] : -1;
+                if (anchor < 0)
+                {
+                    labels[i] = -1;
+                    continue;
+                }
+                var root = Find(parent, anchor);
+                if (!labelOfRoot.TryGetValue(root, out var label)) labelOfRoot[root] = label = labelOfRoot.Count;
+                labels[i] = label;
             }
-            var root = Find(parent, anchor);
-            if (!labelOfRoot.TryGetValue(root, out var label)) labelOfRoot[root] = label = labelOfRoot.Count;
-            labels[i] = label;
+            return new Result(labels, coreOut, labelOfRoot.Count);
         }
-        return new Result(labels, coreOut, labelOfRoot.Count);
     }
 
     private static int Find(int[] parent, int i)
@@ -147,7 +178,7 @@ public static class Dbscan
 
     /// <summary>The points sorted by eps-sized square cell (<see cref="X"/>, <see cref="Y"/>, with <see cref="Order"/>
     /// giving each one's original index), each cell a run of that order.</summary>
-    private sealed class Grid
+    internal sealed class Grid
     {
         public readonly double[] X, Y;
         public readonly int[] Order;

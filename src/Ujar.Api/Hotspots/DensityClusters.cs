@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Limits;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 
@@ -24,7 +26,7 @@ public static class DensityClusters
     private static readonly GeometryFactory Utm = new(new PrecisionModel(), MetricProjection.Srid);
 
     public static async Task<IResult> GetAsync(HttpRequest request, ComplaintPoints points, ComplaintRouter router, UjarDb db,
-        CancellationToken ct, string? eps = null, string? minPoints = null, string? members = null, string? format = null)
+        IOptions<LimitsOptions> limits, CancellationToken ct, string? eps = null, string? minPoints = null, string? members = null, string? format = null)
     {
         var errors = new Dictionary<string, Bilingual>();
         var answerFormat = HotspotsApi.ParseFormat(format, errors);
@@ -46,7 +48,14 @@ public static class DensityClusters
 
         await points.WhenLoaded.WaitAsync(ct);
         var selection = points.Current.Select(filter);
-        var clusters = Compute(selection, epsMeters, minimum, router);
+        var plan = Dbscan.Prepare(selection.X, selection.Y, epsMeters);
+        if (plan.Comparisons > limits.Value.ClusterMaxComparisons)
+            return HotspotsApi.TooCostly("eps", new Bilingual(
+                    $"eps {epsMeters} m atas {selection.Count:N0} laporan terpilih berarti {plan.Comparisons:N0} uji jarak, lebih dari batas {limits.Value.ClusterMaxComparisons:N0}",
+                    $"eps {epsMeters} m over the {selection.Count:N0} complaints selected means {plan.Comparisons:N0} distance tests, more than the limit of {limits.Value.ClusterMaxComparisons:N0}"),
+                new Bilingual("Perkecil eps, atau persempit pilihan: satu kategori, status, atau jendela waktu yang lebih pendek (days, from/to).",
+                    "Use a smaller eps, or select fewer complaints: one category, a status, or a shorter time window (days, from/to)."));
+        var clusters = Compute(selection, plan.Run(minimum), router);
         var features = withMembers ? await WithTicketsAsync(clusters, db, ct) : clusters.Features;
         return HotspotsApi.Answer(answerFormat!, "clusters", new HotspotCollection(features, new Dictionary<string, object>
         {
@@ -54,10 +63,9 @@ public static class DensityClusters
         }));
     }
 
-    /// <summary>The clusters of <paramref name="selection"/>; member ids kept aside for the tickets.</summary>
-    public static Clusters Compute(PointSelection selection, double eps, int minPoints, ComplaintRouter router)
+    /// <summary>The clusters DBSCAN found in <paramref name="selection"/>; member ids kept aside for the tickets.</summary>
+    public static Clusters Compute(PointSelection selection, Dbscan.Result result, ComplaintRouter router)
     {
-        var result = Dbscan.Run(selection.X, selection.Y, eps, minPoints);
         var membersOf = new List<int>[result.ClusterCount];
         for (var c = 0; c < membersOf.Length; c++) membersOf[c] = [];
         var noise = 0;

@@ -34,9 +34,6 @@ public sealed class HexGrid
     public const int MaxCell = 1000;
     public const int DefaultCell = 250;
 
-    /// <summary>More neighbour pairs than this (about 40 MB) is a band far wider than a hot spot; it is refused.</summary>
-    public const long MaxNeighbourPairs = 10_000_000;
-
     private static readonly double Sqrt3 = Math.Sqrt(3);
     private static readonly GeometryFactory Metric = new(new PrecisionModel(), MetricProjection.Srid);
 
@@ -143,12 +140,11 @@ public sealed class HexGrid
     }
 
     /// <summary>The cells whose centres are within <paramref name="band"/> metres of each cell's centre (self excluded);
-    /// null when that is more than <see cref="MaxNeighbourPairs"/> pairs.</summary>
-    public Neighbourhood? Neighbours(double band)
+    /// 4 bytes a pair, so a caller checks <see cref="PairsWithin"/> against its cap first.</summary>
+    public Neighbourhood Neighbours(double band)
     {
         if (_neighbourhoods.TryGetValue(band, out var known)) return known;
         var offsets = OffsetsWithin(band);
-        if ((long)offsets.Count * Cells.Count > MaxNeighbourPairs) return null;
 
         var start = new int[Cells.Count + 1];
         var neighbours = new List<int>(Cells.Count * offsets.Count / 2);
@@ -163,6 +159,23 @@ public sealed class HexGrid
         if (_neighbourhoods.Count >= 8) _neighbourhoods.Clear();
         _neighbourhoods[band] = neighbourhood;
         return neighbourhood;
+    }
+
+    /// <summary>The neighbour pairs a band makes, the cost of its Gi* (counted before any is computed).</summary>
+    public long PairsWithin(double band) => (long)OffsetsWithin(band).Count * Cells.Count;
+
+    /// <summary>The widest band (whole metres, at most <see cref="HotspotsApi.MaxBand"/>) within <paramref name="maxPairs"/>:
+    /// what to suggest when a band is refused. 0 when even one neighbour per cell is too many.</summary>
+    public int WidestBand(long maxPairs)
+    {
+        int low = 0, high = HotspotsApi.MaxBand;
+        while (low < high)
+        {
+            var middle = (low + high + 1) / 2;
+            if (PairsWithin(middle) <= maxPairs) low = middle;
+            else high = middle - 1;
+        }
+        return low;
     }
 
     private int IndexOf(int q, int r)

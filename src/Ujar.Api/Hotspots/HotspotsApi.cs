@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
+using Ujar.Api.Limits;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
 
@@ -44,7 +46,8 @@ public static class HotspotsApi
 
     public static IEndpointRouteBuilder MapHotspots(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/hotspots").WithTags("Hotspots");
+        var api = app.MapGroup("/api/hotspots").WithTags("Hotspots")
+            .RequireRateLimiting(AbuseLimits.HeavyQueries);
         api.MapGet("/hex", GetHex);
         api.MapGet("/trend", GetTrend);
         api.MapGet("/clusters", DensityClusters.GetAsync);
@@ -55,9 +58,9 @@ public static class HotspotsApi
     /// <summary><c>GET /api/hotspots/hex?cell=250&amp;band=750&amp;fdr=true&amp;category=…</c>: every city cell with its
     /// complaint count (zeros included) and Gi* z, p and confidence bin.</summary>
     public static async Task<IResult> GetHex(HttpRequest request, ComplaintRouter router, ComplaintPoints points, IMemoryCache cache,
-        CancellationToken ct, string? cell = null, string? band = null, string? fdr = null, string? format = null)
+        IOptions<LimitsOptions> limits, CancellationToken ct, string? cell = null, string? band = null, string? fdr = null, string? format = null)
     {
-        var (setup, problem) = await PrepareAsync(request, router, points, cache, cell, band, fdr, format, ct);
+        var (setup, problem) = await PrepareAsync(request, router, points, cache, limits.Value, cell, band, fdr, format, ct);
         if (setup is null) return problem!;
         var key = ("hex", setup.Grid.GenerationId, setup.Grid.Cell, setup.Band, setup.Fdr, FilterKey(setup.Filter), points.Version);
         var collection = Cached(cache, key, ResultLifetime, () =>
@@ -78,9 +81,10 @@ public static class HotspotsApi
     /// <summary><c>GET /api/hotspots/trend?days=30&amp;…</c>: each cell's Gi* in the window and in the window of the
     /// same length just before it, and the trend label (<see cref="HotspotTrend"/>). Needs a window with a start.</summary>
     public static async Task<IResult> GetTrend(HttpRequest request, ComplaintRouter router, ComplaintPoints points, IMemoryCache cache,
-        TimeProvider clock, CancellationToken ct, string? cell = null, string? band = null, string? fdr = null, string? format = null)
+        IOptions<LimitsOptions> limits, TimeProvider clock, CancellationToken ct, string? cell = null, string? band = null, string? fdr = null,
+        string? format = null)
     {
-        var (setup, problem) = await PrepareAsync(request, router, points, cache, cell, band, fdr, format, ct);
+        var (setup, problem) = await PrepareAsync(request, router, points, cache, limits.Value, cell, band, fdr, format, ct);
         if (setup is null) return problem!;
         var now = clock.GetUtcNow().UtcDateTime;
         if (setup.Filter.PreviousWindow(now) is not { } previous)
@@ -135,7 +139,7 @@ public static class HotspotsApi
 
     /// <summary>Checks the hex parameters and the filter, waits for the complaint points, and finds (or builds) the grid.</summary>
     private static async Task<(HexSetup? Setup, IResult? Problem)> PrepareAsync(HttpRequest request, ComplaintRouter router, ComplaintPoints points,
-        IMemoryCache cache, string? cell, string? band, string? fdr, string? format, CancellationToken ct)
+        IMemoryCache cache, LimitsOptions limits, string? cell, string? band, string? fdr, string? format, CancellationToken ct)
     {
         var errors = new Dictionary<string, Bilingual>();
         var cellSize = HexGrid.DefaultCell;
@@ -167,13 +171,26 @@ public static class HotspotsApi
         var grid = Cached(cache, ("hex-grid", generationId, cellSize), GridLifetime,
             () => HexGrid.Build(generationId, cellSize, kelurahan.Select(k => k.Geometry)), sliding: true);
         var bandUsed = bandMetres ?? grid.DefaultBand;
-        if (grid.Neighbours(bandUsed) is not { } neighbours)
-            return (null, Problems.Validation(new Dictionary<string, Bilingual>
-            {
-                ["band"] = new($"band {bandUsed} m terlalu lebar untuk sel {cellSize} m", $"band {bandUsed} m is too wide for {cellSize} m cells"),
-            }));
-        return (new HexSetup(filter, grid, bandUsed, neighbours, useFdr, answerFormat!), null);
+        // The cost of Gi* (and of the neighbourhood kept for the next request) is known from the grid before either is made.
+        if (grid.PairsWithin(bandUsed) is var pairs && pairs > limits.HotspotMaxPairs)
+        {
+            var widest = grid.WidestBand(limits.HotspotMaxPairs);
+            return (null, TooCostly("band", new Bilingual(
+                    $"band {bandUsed} m terlalu lebar untuk sel {cellSize} m: {grid.Cells.Count:N0} sel × tetangganya = {pairs:N0} pasangan, lebih dari batas {limits.HotspotMaxPairs:N0}",
+                    $"band {bandUsed} m is too wide for {cellSize} m cells: {grid.Cells.Count:N0} cells × their neighbours = {pairs:N0} pairs, more than the limit of {limits.HotspotMaxPairs:N0}"),
+                new Bilingual($"Pakai band paling lebar {widest} m untuk sel {cellSize} m, atau sel yang lebih besar (cell) untuk band yang lebih lebar.",
+                    $"Use a band of at most {widest} m with {cellSize} m cells, or larger cells (cell) for a wider band.")));
+        }
+        return (new HexSetup(filter, grid, bandUsed, grid.Neighbours(bandUsed), useFdr, answerFormat!), null);
     }
+
+    /// <summary>422 for a request whose estimated work is over its layer's cap, counted before computing: the parameter
+    /// that made it so, and how to ask for less.</summary>
+    public static IResult TooCostly(string field, Bilingual why, Bilingual howToLighten) =>
+        Problems.Result(Problems.Create(StatusCodes.Status422UnprocessableEntity, "validation_failed",
+            new Bilingual("Permintaan terlalu berat untuk dihitung", "The request is too heavy to compute"),
+            new Bilingual($"{why.Id}. {howToLighten.Id}", $"{why.En}. {howToLighten.En}"),
+            new Dictionary<string, Bilingual> { [field] = why }));
 
     private static Dictionary<string, object> Members(HexSetup setup, int total, int outside) => new()
     {

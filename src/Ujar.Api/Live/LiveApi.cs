@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Security;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Live;
@@ -13,7 +14,8 @@ public static class LiveApi
 
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
     {
-        app.MapHub<LiveHub>("/hubs/live");
+        app.MapHub<LiveHub>("/hubs/live")
+            .CarriesSecrets();   // the connection token of the negotiation
         app.MapGet("/api/events", ListEvents).WithTags("Live").ProducesProblem(422);
         return app;
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Accounts;
 using Ujar.Api.Data;
+using Ujar.Api.Limits;
 
 namespace Ujar.Api.Live;
 
@@ -25,9 +26,13 @@ namespace Ujar.Api.Live;
 /// A signed-in connection is closed when its session ends (logout, or an admin disabling or changing the account), so a
 /// queue stops hearing of complaints at once, not when the connection happens to drop.
 /// </summary>
-public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory, SessionCache sessions) : Hub<ILiveClient>
+/// <remarks>A connection may make <see cref="LimitsOptions.HubWatchCalls"/> watch calls and watch at most
+/// <see cref="LimitsOptions.HubWatchedTickets"/> tickets at once; past that a call fails with a <see cref="HubException"/>
+/// whose message says why in both languages, and nothing is joined.</remarks>
+public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory, SessionCache sessions, KeyedLimits limits) : Hub<ILiveClient>
 {
     private const string AreaGroupsKey = "areaGroups";
+    private const string TicketsKey = "tickets";
     private const string SessionWatchKey = "sessionWatch";
 
     public override Task OnConnectedAsync()
@@ -44,6 +49,7 @@ public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory, SessionCache se
 
     public async Task<WatchResult> WatchArea(double minLon, double minLat, double maxLon, double maxLat)
     {
+        TakeWatchCall();
         if (!new[] { minLon, minLat, maxLon, maxLat }.All(double.IsFinite) || minLon > maxLon || minLat > maxLat
             || minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90)
             throw new HubException("Area tidak valid: minLon, minLat, maxLon, maxLat dalam derajat, min ≤ max / "
@@ -59,12 +65,21 @@ public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory, SessionCache se
 
     public async Task<WatchResult> WatchTicket(string ticket)
     {
-        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Ticket(CheckTicket(ticket)));
+        var checkedTicket = CheckTicket(ticket);
+        TakeWatchCall();
+        var watched = WatchedTickets();
+        if (!watched.Contains(checkedTicket) && watched.Count >= limits.HubWatchedTickets)
+            throw new HubException($"Terlalu banyak tiket dipantau: paling banyak {limits.HubWatchedTickets} per koneksi; berhenti memantau "
+                + $"yang lain dulu (UnwatchTicket) / Too many tickets watched: at most {limits.HubWatchedTickets} per connection; "
+                + "unwatch others first (UnwatchTicket)");
+        watched.Add(checkedTicket);
+        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Ticket(checkedTicket));
         return await LastSeqAsync();
     }
 
     public async Task<WatchResult> WatchQueue()
     {
+        TakeWatchCall();
         var staff = StaffScope.Of(Context.User ?? new ClaimsPrincipal());
         var group = staff switch
         {
@@ -77,8 +92,28 @@ public sealed class LiveHub(IDbContextFactory<UjarDb> dbFactory, SessionCache se
         return await LastSeqAsync();
     }
 
-    public Task UnwatchTicket(string ticket) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, LiveGroups.Ticket(CheckTicket(ticket)));
+    public Task UnwatchTicket(string ticket)
+    {
+        var checkedTicket = CheckTicket(ticket);
+        WatchedTickets().Remove(checkedTicket);
+        return Groups.RemoveFromGroupAsync(Context.ConnectionId, LiveGroups.Ticket(checkedTicket));
+    }
+
+    // A connection's invocations run one at a time (MaximumParallelInvocationsPerClient is 1), so its items need no lock.
+    private HashSet<string> WatchedTickets()
+    {
+        if (Context.Items.TryGetValue(TicketsKey, out var held)) return (HashSet<string>)held!;
+        var tickets = new HashSet<string>(StringComparer.Ordinal);
+        Context.Items[TicketsKey] = tickets;
+        return tickets;
+    }
+
+    private void TakeWatchCall()
+    {
+        if (!limits.TryHubWatchCall(Context.ConnectionId, out var retryAfter))
+            throw new HubException($"Terlalu sering mengganti yang dipantau; coba lagi dalam {retryAfter} detik / "
+                + $"Watching changes too often; try again in {retryAfter} seconds");
+    }
 
     private static string CheckTicket(string? ticket) =>
         ticket is { Length: > 0 and <= 20 } && !ticket.Any(char.IsControl)

@@ -7,6 +7,7 @@ using Ujar.Api.Channels;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
+using Ujar.Api.Limits;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
@@ -65,7 +66,7 @@ public static class Open311Api
             .WithDescription("application/x-www-form-urlencoded, or multipart/form-data with up to three photo files in 'media': "
                 + "api_key (required, in the body), service_code, lat, long, description, optional jurisdiction_id, address_string, "
                 + "email, first_name, last_name, phone, media_url, attribute[patokan]; header Idempotency-Key for safe retries.")
-            .WithMetadata([.. Open311Errors.Metadata(403, 409, 413, 415, 503)]);
+            .WithMetadata([.. Open311Errors.Metadata(403, 409, 413, 415, 429, 503)]);
         api.MapGet("/requests/{id}.{format}", GetRequest);
         api.MapGet("/tokens/{token}.{format}", GetToken);
         api.MapGet("/servicerequestupdates.{format}", GetUpdates);
@@ -231,7 +232,7 @@ public static class Open311Api
     /// </summary>
     private static async Task<Results<Open311Result<IReadOnlyList<FiledRequest>>, Open311Errors>> PostRequest(string format,
         HttpRequest request, UjarDb db, ComplaintIntake intake, PhotoStore photoStore, TimeProvider clock,
-        IOptions<Open311Options> options, IOptions<PublicSite> site, ILoggerFactory loggers, CancellationToken ct)
+        IOptions<Open311Options> options, IOptions<PublicSite> site, KeyedLimits limits, ILoggerFactory loggers, CancellationToken ct)
     {
         if (Open311Formats.Parse(format) is not { } f) return UnknownFormat(format);
 
@@ -260,6 +261,14 @@ public static class Open311Api
             return Open311Errors.One(StatusCodes.Status403Forbidden, f, Open311Errors.Text(new Bilingual(
                 "api_key tidak ada, salah atau sudah dicabut; kirim kunci Open311 Anda di isi permintaan",
                 "api_key missing, wrong or revoked; send your Open311 key in the request body")));
+        // Per key, known only now: a key is one whole system, so its bucket is larger than an address's.
+        if (!limits.TryOpen311Filing(channelKey.Id, out var retryAfter))
+        {
+            request.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Open311Errors.One(StatusCodes.Status429TooManyRequests, f, Open311Errors.Text(new Bilingual(
+                $"terlalu banyak laporan dengan kunci ini dalam waktu singkat; coba lagi dalam {retryAfter} detik",
+                $"too many requests with this key in a short time; try again in {retryAfter} seconds")));
+        }
         if (form.Fields.GetValueOrDefault("jurisdiction_id") is { Count: > 0 } jurisdiction && !string.IsNullOrWhiteSpace(jurisdiction[0])
             && !options.Value.Serves(jurisdiction[0]!))
             return options.Value.UnknownJurisdiction(f, jurisdiction[0]!);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Limits;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Photos;
@@ -13,7 +14,8 @@ public static class PhotosApi
             .Accepts<IFormFileCollection>("multipart/form-data")
             .Produces<AddedPhotos>(StatusCodes.Status201Created)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413)
-            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
+            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503)
+            .RequireRateLimiting(AbuseLimits.Filing);
         app.MapGet("/media/photos/{file}", ServePhoto).WithTags("Photos");
         return app;
     }

@@ -9,16 +9,32 @@ namespace Ujar.Api.Setup;
 /// Exceptions that are the client's doing, answered as such rather than as a 500: a request minimal APIs could not bind
 /// (a body that is not the JSON it should be is a 400 <c>malformed_json</c>; another unreadable value a 400), and, as a
 /// last line of defence since every text is checked on the way in, a NUL character that still reached PostgreSQL
-/// (SQLSTATE 22021), a 422. Anything else is left to the default handler: a 500, logged.
+/// (SQLSTATE 22021), a 422. A body sent slower than Kestrel's minimum data rate is a 408 and one over a size limit a 413.
+/// Each is logged at Information as the client's problem: an error log (and its alert) is for the server's own
+/// failures. Anything else is left to the default handler: a 500, logged.
 /// </summary>
-public sealed class ClientFaults : IExceptionHandler
+public sealed class ClientFaults(ILogger<ClientFaults> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        var answer = exception switch
+        var answer = Answer(exception);
+        if (answer is null) return false;
+        await answer.ExecuteAsync(http);
+        logger.LogInformation("{Method} {Path} answered {Status}: the client's request failed ({Reason})",
+            http.Request.Method, http.Request.Path, http.Response.StatusCode, exception.Message);
+        return true;
+    }
+
+    private static IResult? Answer(Exception exception) =>
+        exception switch
         {
             BadHttpRequestException { InnerException: JsonException json } =>
                 Problems.MalformedJson($"{json.Path}, line {json.LineNumber + 1}, byte {json.BytePositionInLine}"),
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => Problems.Result(Problems.Create(
+                StatusCodes.Status408RequestTimeout, "request_timeout",
+                new Bilingual("Permintaan terlalu lambat dikirim", "Request sent too slowly"),
+                new Bilingual("Isi permintaan datang lebih lambat dari batas minimum server. Coba lagi dengan koneksi yang lebih stabil.",
+                    "The request body arrived slower than the server's minimum rate. Try again on a steadier connection."))),
             BadHttpRequestException bad => Problems.Result(Problems.Create(bad.StatusCode,
                 bad.StatusCode switch
                 {
@@ -34,10 +50,6 @@ public sealed class ClientFaults : IExceptionHandler
                 new Bilingual($"Teks yang dikirim {ComplaintRules.NulRefused.Id}.", $"Text sent {ComplaintRules.NulRefused.En}."))),
             _ => null,
         };
-        if (answer is null) return false;
-        await answer.ExecuteAsync(http);
-        return true;
-    }
 
     /// <summary>Whether PostgreSQL refused a NUL character (SQLSTATE 22021), however EF Core wrapped it (a
     /// DbUpdateException, say). Handlers that answer database trouble with a 503 let this one through to here: it is the

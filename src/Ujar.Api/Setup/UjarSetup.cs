@@ -100,8 +100,11 @@ public static class UjarSetup
                 403 => ("forbidden", new Bilingual("Akses ditolak", "Forbidden")),
                 404 => ("not_found", new Bilingual("Tidak ditemukan", "Not found")),
                 405 => ("method_not_allowed", new Bilingual("Metode tidak diizinkan", "Method not allowed")),
+                408 => ("request_timeout", new Bilingual("Permintaan terlalu lambat dikirim", "Request sent too slowly")),
                 413 => ("payload_too_large", new Bilingual("Isi permintaan terlalu besar", "Request body too large")),
                 415 => ("unsupported_media_type", new Bilingual("Jenis konten tidak didukung", "Unsupported media type")),
+                429 => ("too_many_requests", new Bilingual("Terlalu banyak permintaan", "Too many requests")),
+                < 500 => ("client_error", new Bilingual("Permintaan tidak dapat diproses", "The request cannot be processed")),
                 _ => ("server_error", new Bilingual("Terjadi kesalahan pada server", "Server error")),
             };
             problem.Title = title.Id;

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
+using Ujar.Api.Limits;
 using Ujar.Api.Live;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
@@ -34,7 +36,8 @@ public static class SupportsApi
         // A literal segment outranks {ticket} in ASP.NET Core routing, so /nearby never reaches GET /api/complaints/{ticket}.
         var api = app.MapGroup("/api/complaints").WithTags("Supports");
         api.MapGet("/nearby", ListNearby).ProducesProblem(400).ProducesProblem(422);
-        api.MapPost("/{ticket}/support", Support).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        api.MapPost("/{ticket}/support", Support).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429)
+            .RequireRateLimiting(AbuseLimits.Support);
         return app;
     }
 
@@ -87,8 +90,11 @@ public static class SupportsApi
             Wib.ToWib(r.CreatedAt), r.Location.Y, r.Location.X)).ToList()));
     }
 
-    /// <summary>One support per device and complaint (header <c>X-Device-Token</c>); repeating it changes nothing.</summary>
-    private static async Task<IResult> Support(string ticket, HttpRequest request, UjarDb db, LiveBroadcaster live, CancellationToken ct)
+    /// <summary>One support per device and complaint (header <c>X-Device-Token</c>); repeating it changes nothing. At most
+    /// <see cref="LimitsOptions.SupportsPerAddressPerComplaint"/> per client address and complaint, whatever tokens it
+    /// sends: the rest are answered like a repeat (<c>added: false</c>), so a forger learns nothing to work around.</summary>
+    private static async Task<IResult> Support(string ticket, HttpRequest request, UjarDb db, LiveBroadcaster live, AddressHasher addresses,
+        IOptions<LimitsOptions> limits, CancellationToken ct)
     {
         var token = request.Headers["X-Device-Token"].ToString();
         if (token.Length is < MinDeviceTokenLength or > MaxDeviceTokenLength || token.Any(char.IsControl))
@@ -99,25 +105,27 @@ public static class SupportsApi
         var deviceHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         ticket = ticket.Trim().ToUpperInvariant();
 
+        var addressHash = addresses.Hash(request.HttpContext);
+
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var target = await db.Complaints.AsNoTracking().Where(c => c.Ticket == ticket).Select(c => new { c.Id, c.Status }).SingleOrDefaultAsync(ct);
+        // The complaint's row lock puts its supports in a line until the commit: the status and the per-address count
+        // read below cannot change before this support is in, on this instance or another.
+        var target = await db.Complaints.FromSql($"SELECT * FROM complaints WHERE ticket = {ticket} FOR UPDATE").AsNoTracking()
+            .Select(c => new { c.Id, c.Status, c.SupportCount }).SingleOrDefaultAsync(ct);
         if (target is null) return Problems.NotFound(new Bilingual($"Tiket {Shorten(ticket)} tidak ditemukan", $"Ticket {Shorten(ticket)} not found"));
         if (!OpenStatuses.Contains(target.Status)) return NotOpen(target.Status);
+        if (await db.Supports.CountAsync(s => s.ComplaintId == target.Id && s.AddressHash == addressHash, ct) >= limits.Value.SupportsPerAddressPerComplaint)
+            return TypedResults.Ok(new SupportResult(ticket, target.SupportCount, false));
 
         var now = DateTime.UtcNow;
-        // ON CONFLICT DO NOTHING: a concurrent repeat from the same device waits for the first insert and then adds nothing.
-        var inserted = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO supports (complaint_id, device_token_hash, created_at) VALUES ({target.Id}, {deviceHash}, {now}) ON CONFLICT DO NOTHING", ct);
-        if (inserted == 0)
-        {
-            var count = await db.Complaints.Where(c => c.Id == target.Id).Select(c => c.SupportCount).SingleAsync(ct);
-            return TypedResults.Ok(new SupportResult(ticket, count, false));
-        }
+        // ON CONFLICT DO NOTHING: a repeat from the same device adds nothing.
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO supports (complaint_id, device_token_hash, address_hash, created_at) VALUES ({target.Id}, {deviceHash}, {addressHash}, {now})
+            ON CONFLICT DO NOTHING
+            """, ct);
+        if (inserted == 0) return TypedResults.Ok(new SupportResult(ticket, target.SupportCount, false));
 
-        // The status is checked again under the row lock: a complaint closed meanwhile gets no support.
-        if (await db.Complaints.Where(c => c.Id == target.Id && OpenStatuses.Contains(c.Status))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.SupportCount, c => c.SupportCount + 1), ct) == 0)
-            return NotOpen(await db.Complaints.Where(c => c.Id == target.Id).Select(c => c.Status).SingleAsync(ct));
+        await db.Complaints.Where(c => c.Id == target.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.SupportCount, c => c.SupportCount + 1), ct);
         var supported = await db.Complaints.AsNoTracking().SingleAsync(c => c.Id == target.Id, ct);
         var changed = LiveEvents.Of(LiveEventType.SupportChanged, supported, now);
         await LiveEvents.AppendAsync(db, [changed], ct);

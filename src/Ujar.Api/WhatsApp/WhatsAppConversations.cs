@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
+using Ujar.Api.Limits;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
@@ -19,8 +20,8 @@ namespace Ujar.Api.WhatsApp;
 /// a message is answered exactly when its handling commits.
 /// </summary>
 public sealed partial class WhatsAppConversations(ComplaintRouter router, ComplaintIntake intake, PhotoStore photoStore,
-    WorkingCalendars calendars, IOptions<PublicSite> site, IOptions<WhatsAppOptions> options, TimeProvider clock,
-    ILogger<WhatsAppConversations> logger)
+    WorkingCalendars calendars, IOptions<PublicSite> site, IOptions<WhatsAppOptions> options, IOptions<LimitsOptions> limits,
+    TimeProvider clock, ILogger<WhatsAppConversations> logger)
 {
     public const string SkipId = "skip";
     public const string MoreCategoriesId = "more";
@@ -278,6 +279,11 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
     {
         var message = turn.Message;
         var conversation = turn.Conversation;
+        if (await OneHourAllowanceUsedAsync(turn, ct) is { } sendAfter)
+        {
+            AskForPhoto(turn, WhatsAppTexts.TooManyReports(limits.Value.WhatsAppPerSenderPerHour, sendAfter));
+            return;
+        }
         // The completing message's id is the idempotency key: handling it again (after a crash, a failed commit) files
         // nothing new and answers with the same ticket.
         var request = new IntakeRequest(IntakeChannel.WhatsApp, new ComplaintFields(conversation.Latitude, conversation.Longitude,
@@ -335,6 +341,23 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
                 }
                 return;
         }
+    }
+
+    /// <summary>
+    /// When the sender has filed <see cref="LimitsOptions.WhatsAppPerSenderPerHour"/> complaints within the hour before this
+    /// message: the time the oldest of them leaves the hour. Counted in the database, so it holds on every instance; a
+    /// complaint this very message already filed (handled again after a crash) is not counted, so its replay still answers.
+    /// </summary>
+    private async Task<DateTimeOffset?> OneHourAllowanceUsedAsync(Turn turn, CancellationToken ct)
+    {
+        var allowed = limits.Value.WhatsAppPerSenderPerHour;
+        var phone = "+" + turn.Message.WaId;
+        var since = turn.Now.AddHours(-1);
+        var recent = await turn.Db.Complaints.AsNoTracking()
+            .Where(c => c.Channel == IntakeChannel.WhatsApp && c.ReporterPhone == phone && c.CreatedAt > since
+                && c.IdempotencyKey != turn.Message.MessageId)
+            .OrderByDescending(c => c.CreatedAt).Take(allowed).Select(c => c.CreatedAt).ToListAsync(ct);
+        return recent.Count < allowed ? null : Wib.ToWib(recent[^1].AddHours(1));
     }
 
     /// <summary>A ticket's public facts only: status, OPD, last update, next deadline, tracking link.</summary>

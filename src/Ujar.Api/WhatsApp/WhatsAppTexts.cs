@@ -75,6 +75,13 @@ public static class WhatsAppTexts
         $"Laporan belum dapat diterima: {titleId}." + string.Concat(errors.Select(e => $"\n• {e.Id}")),
         $"The report could not be accepted: {titleEn}." + string.Concat(errors.Select(e => $"\n• {e.En}")));
 
+    /// <summary>A number that filed <paramref name="perHour"/> complaints within the last hour; the report under way is kept.</summary>
+    public static Bilingual TooManyReports(int perHour, DateTimeOffset sendAfter) => new(
+        $"Nomor ini sudah mengirim {perHour} laporan dalam satu jam terakhir, batas untuk satu nomor. Laporan ini belum kami simpan: "
+        + $"kirim fotonya atau tekan *Lewati* lagi setelah pukul {Clock(sendAfter, Indonesian)} untuk mengirimnya, atau tulis *batal*.",
+        $"This number has sent {perHour} reports in the past hour, the limit for one number. This report is not stored yet: "
+        + $"send its photo or tap *Skip* again after {Clock(sendAfter, English)} to send it, or write *cancel*.");
+
     public static readonly Bilingual DescribeAgain = new("Tulis uraiannya lagi.", "Please write the description again.");
     public static readonly Bilingual StartAgain = new("Kirim lokasi untuk memulai lagi.", "Share a location to start again.");
 
@@ -112,6 +119,9 @@ public static class WhatsAppTexts
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
 
     /// <summary>A time in WIB as people write it: "7 Mar 2026 14.05 WIB" / "7 Mar 2026 14:05 WIB".</summary>
+    private static string Clock(DateTimeOffset at, CultureInfo culture) =>
+        at.ToOffset(TimeSpan.FromHours(7)).ToString(culture == Indonesian ? "HH.mm" : "HH:mm", culture) + " WIB";
+
     private static string When(DateTimeOffset at, CultureInfo culture) =>
         at.ToOffset(TimeSpan.FromHours(7)).ToString(culture == Indonesian ? "d MMM yyyy HH.mm" : "d MMM yyyy HH:mm", culture) + " WIB";
 }

@@ -103,7 +103,7 @@ public sealed class DbscanTests
         await HotspotTestData.WaitUntilAsync(() => points.Current.Count == 2060);
         var (filter, _) = HotspotFilter.Parse("genangan_air", null, null, null, null, null, now);
         var selection = points.Current.Select(filter!);
-        var clusters = DensityClusters.Compute(selection, eps: 100, minPoints: 5, router);
+        var clusters = DensityClusters.Compute(selection, Dbscan.Run(selection.X, selection.Y, eps: 100, minPoints: 5), router);
 
         var holding = clusters.MemberIds.Where(m => m.Any(plantedIds.Contains)).ToList();
         var cluster = Assert.Single(holding);

@@ -16,6 +16,25 @@ public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string,
 {
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>
+    /// The suite files many complaints, supports and sign-ins from one client (the test server gives no address, so all
+    /// share one): the per-client limits of <c>Ujar:Limits</c> are set out of its way here. A test of a limit sets its own,
+    /// every number of it (a bucket's <c>Burst</c> and <c>PerMinute</c> both), through <c>settings</c>.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> SuiteLimits = new Dictionary<string, string>
+    {
+        ["Ujar:Limits:Filing:Burst"] = "1000000", ["Ujar:Limits:Filing:PerMinute"] = "1000000",
+        ["Ujar:Limits:Open311:Burst"] = "1000000", ["Ujar:Limits:Open311:PerMinute"] = "1000000",
+        ["Ujar:Limits:Support:Burst"] = "1000000", ["Ujar:Limits:Support:PerMinute"] = "1000000",
+        ["Ujar:Limits:SignIn:Burst"] = "1000000", ["Ujar:Limits:SignIn:PerMinute"] = "1000000",
+        ["Ujar:Limits:HeavyQueries:Burst"] = "1000000", ["Ujar:Limits:HeavyQueries:PerMinute"] = "1000000",
+        ["Ujar:Limits:HubWatchCalls:Burst"] = "1000000", ["Ujar:Limits:HubWatchCalls:PerMinute"] = "1000000",
+        ["Ujar:Limits:HeavyQueriesConcurrent"] = "1000", ["Ujar:Limits:HeavyQueriesQueued"] = "1000",
+        ["Ujar:Limits:WhatsAppPerSenderPerHour"] = "1000000",
+        ["Ujar:Limits:SupportsPerAddressPerComplaint"] = "1000000",
+        ["Ujar:Limits:HubWatchedTickets"] = "1000000",
+    };
+
     /// <summary>When set, the host logs every category at every level into it, and nowhere else.</summary>
     public CapturedLogs? Logs { get; init; }
 
@@ -24,6 +43,7 @@ public sealed class UjarApp(string connectionString, IReadOnlyDictionary<string,
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Ujar", ConnectionString);
         builder.UseSetting("Ujar:GisData", TestPaths.GisData);
+        foreach (var (key, value) in SuiteLimits) builder.UseSetting(key, value);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         if (Logs is { } logs)
         {

@@ -52,7 +52,7 @@ public sealed class ClientFaultsTests(FixtureCityApp fixture) : IClassFixture<Fi
     {
         var http = new DefaultHttpContext { RequestServices = fixture.App.Services };
         http.Response.Body = new MemoryStream();
-        var handled = await new ClientFaults().TryHandleAsync(http, exception, CancellationToken.None);
+        var handled = await new ClientFaults(Microsoft.Extensions.Logging.Abstractions.NullLogger<ClientFaults>.Instance).TryHandleAsync(http, exception, CancellationToken.None);
         http.Response.Body.Position = 0;
         return (handled, http.Response.StatusCode, await new StreamReader(http.Response.Body).ReadToEndAsync());
     }
