@@ -24,6 +24,8 @@
 #   import_boundaries KECAMATAN KELURAHAN PARENT_PROPERTY   imports both GeoJSON files (import-boundaries … --commit);
 #                                PARENT_PROPERTY is the kelurahan property that holds its kecamatan's code
 #   import_official_boundaries   imports the official kecamatan and kelurahan in $gis
+#   write_pins FILE N            writes N pins inside the active kelurahan (fixed seed), each with an active category in
+#                                turn, as "lon lat category" lines (the benchmark clients' --pins)
 #   start_service NAME PORT [VAR=VALUE…]   starts the Release service on 127.0.0.1:PORT, VAR=VALUE in its environment,
 #                                log in $work/NAME.log; waits 60 s for /healthz or dies; sets service_pid, service_url
 #   stop_service PID             stops that service; clears service_pid if it was that one
@@ -148,6 +150,16 @@ import_boundaries() {
 
 import_official_boundaries() {
   import_boundaries "$gis/tanjungpinang_kecamatan.geojson" "$gis/tanjungpinang_kelurahan.geojson" kecamatan_code
+}
+
+write_pins() {
+  psql_ -d "$(sed -n 's/.*Database=\([^;]*\).*/\1/p' <<<"$ConnectionStrings__Ujar")" -At -F' ' -c "
+    WITH pins AS (
+      SELECT row_number() OVER () AS n, (ST_Dump(ST_GeneratePoints(ST_Union(b.geometry), $2, 42))).geom AS pin
+      FROM boundaries b JOIN boundary_generations g ON g.id = b.generation_id AND g.is_active WHERE b.level = 'Kelurahan'),
+    categories AS (SELECT array_agg(code ORDER BY code) AS codes FROM categories WHERE active)
+    SELECT round(ST_X(pin)::numeric, 6), round(ST_Y(pin)::numeric, 6), codes[1 + n % array_length(codes, 1)]
+    FROM pins, categories" >"$1"
 }
 
 # Not called in $(…): the service must be this shell's child, recorded here for the trap.
