@@ -51,7 +51,7 @@ public static class ComplaintStatusChanges
     /// <summary>The lifecycle refuses this move, or something it needs is missing (409 with the allowed transitions).</summary>
     public sealed record NotAllowed(Lifecycle.Refusal Refusal) : Outcome;
 
-    public static async Task<Outcome> ChangeAsync(UjarDb db, LiveBroadcaster live, string ticket, ChangeRequest request, ChangeActor actor,
+    public static async Task<Outcome> ChangeAsync(UjarDb db, string ticket, ChangeRequest request, ChangeActor actor,
         CancellationToken ct)
     {
         ticket = ticket.Trim().ToUpperInvariant();
@@ -120,7 +120,6 @@ public static class ComplaintStatusChanges
 
         await LiveEvents.AppendAsync(db, events, ct);
         await tx.CommitAsync(ct);
-        live.Publish(events);
         return new Changed(complaint, steps, events[^1].Seq);
     }
 

@@ -19,7 +19,7 @@ public sealed record WriteOutcome(Complaint Complaint, bool Replayed);
 /// intake keep up with a burst after heavy rain. A single writer loop also serialises idempotency-key checks, so
 /// two concurrent retries of one request can never both insert.
 /// </summary>
-public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimeProvider clock, LiveBroadcaster live, ILogger<ComplaintWriter> logger)
+public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimeProvider clock, ILogger<ComplaintWriter> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -118,7 +118,6 @@ public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimePro
         var filed = toInsert.Select(p => LiveEvents.Of(LiveEventType.ComplaintFiled, p.Complaint, now)).ToList();
         await LiveEvents.AppendAsync(db, filed, CancellationToken.None);
         await tx.CommitAsync();
-        live.Publish(filed);
 
         foreach (var pending in toInsert) pending.Done.TrySetResult(new WriteOutcome(pending.Complaint, false));
         foreach (var (follower, leader) in followers) follower.Done.TrySetResult(new WriteOutcome(leader.Complaint, true));

@@ -6,7 +6,6 @@ using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
 using Ujar.Api.Hotspots;
-using Ujar.Api.Live;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 
@@ -73,15 +72,6 @@ public static class UjarSetup
             .Validate(PhotoOptions.FolderIsUsable, "Ujar:MediaPath: the media folder cannot be created")
             .ValidateOnStart();
         services.AddSingleton<PhotoStore>();
-        return services;
-    }
-
-    /// <summary>The live map: SignalR (camelCase JSON, like the HTTP API) and the broadcaster that feeds it in sequence order.</summary>
-    public static IServiceCollection AddLiveEvents(this IServiceCollection services)
-    {
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
-        services.AddSingleton<LiveBroadcaster>();
-        services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
         return services;
     }
 

@@ -88,7 +88,7 @@ public static class SupportsApi
     }
 
     /// <summary>One support per device and complaint (header <c>X-Device-Token</c>); repeating it changes nothing.</summary>
-    private static async Task<IResult> Support(string ticket, HttpRequest request, UjarDb db, LiveBroadcaster live, CancellationToken ct)
+    private static async Task<IResult> Support(string ticket, HttpRequest request, UjarDb db, CancellationToken ct)
     {
         var token = request.Headers["X-Device-Token"].ToString();
         if (token.Length is < MinDeviceTokenLength or > MaxDeviceTokenLength || token.Any(char.IsControl))
@@ -122,7 +122,6 @@ public static class SupportsApi
         var changed = LiveEvents.Of(LiveEventType.SupportChanged, supported, now);
         await LiveEvents.AppendAsync(db, [changed], ct);
         await tx.CommitAsync(ct);
-        live.Publish([changed]);
         return TypedResults.Ok(new SupportResult(ticket, supported.SupportCount, true));
     }
 
