@@ -70,12 +70,12 @@ public sealed class LiveTestClient : IAsyncDisposable
         return received;
     }
 
-    /// <summary>The next event received with a sequence above <paramref name="after"/>; fails the test if none comes.
-    /// An event committed before a watch began may still be on its way when the watch completes: pass the watch's
-    /// lastSeq to look past it.</summary>
-    public async Task<LiveEventDto> NextAsync(long after = 0)
+    /// <summary>The next event received with a sequence above <paramref name="after"/>; fails the test if none comes
+    /// (<paramref name="within"/>, default a patient 20 s). An event committed before a watch began may still be on its
+    /// way when the watch completes: pass the watch's lastSeq to look past it.</summary>
+    public async Task<LiveEventDto> NextAsync(long after = 0, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        using var timeout = new CancellationTokenSource(within ?? Patience);
         try
         {
             while (true)
