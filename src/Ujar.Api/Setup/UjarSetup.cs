@@ -99,31 +99,17 @@ public static class UjarSetup
             problem.Extensions["code"] = code;
             problem.Extensions["titleEn"] = title.En;
         });
+        services.AddExceptionHandler<DatabaseAway>();
         services.AddOpenApi();
         return services;
-    }
-
-    /// <summary>A transient database failure anywhere in the chain (EF wraps Npgsql's): no connection, a connection cut,
-    /// the server shutting down or starting up. Npgsql marks exactly these transient.</summary>
-    public static bool IsDatabaseAway(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-            if (ex is NpgsqlException { IsTransient: true }) return true;
-        return false;
     }
 
     public static WebApplication UseUjarHttp(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // A malformed request that fails binding is the client's mistake: 400, not 500. The database away (restarting,
-            // failing over, out of connections) is a moment to retry: 503, not 500.
-            StatusCodeSelector = ex => ex switch
-            {
-                BadHttpRequestException bad => bad.StatusCode,
-                _ when IsDatabaseAway(ex) => StatusCodes.Status503ServiceUnavailable,
-                _ => StatusCodes.Status500InternalServerError,
-            },
+            // A malformed request that fails binding is the client's mistake: 400, not 500.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
         app.MapOpenApi();

@@ -27,6 +27,7 @@ public sealed class DatabaseAwayTests
             Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{url}: {(int)response.StatusCode}");
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal("service_unavailable", (await response.ReadJsonAsync()).GetProperty("code").GetString());
+            Assert.NotNull(response.Headers.RetryAfter);
             Assert.True(took.Elapsed < TimeSpan.FromSeconds(5), $"{url} took {took.Elapsed}");
         }
     }
