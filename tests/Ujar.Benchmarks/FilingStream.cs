@@ -12,7 +12,8 @@ namespace Ujar.Benchmarks;
 /// flight, at most <c>--rate</c> requests a second in all (0: as fast as answered), until <c>--seconds</c> pass or the
 /// process gets SIGTERM/SIGINT. Every answer is one line of <c>--out</c>, written as it comes (so a service killed
 /// meanwhile loses nothing of it): <c>epoch_ms status latency_ms ticket|code</c>, the status <c>0</c> for no answer
-/// (refused, reset, or over <c>--timeout-seconds</c>: the last word is then <c>timeout</c> or <c>error</c>). Descriptions
+/// (refused, reset, or over <c>--timeout-seconds</c>: the last word is then <c>timeout</c> or <c>error</c>); a user waits
+/// 100 ms after such an answer or a 503 before its next request. Descriptions
 /// start with <c>--marker</c> so the script can count the run's rows. Totals end the output as <c>stream.*=</c> lines.
 /// </summary>
 public static class FilingStream
@@ -112,6 +113,8 @@ public static class FilingStream
                     counts[key] = counts.GetValueOrDefault(key) + 1;
                     maxMs = Math.Max(maxMs, ms);
                 }
+                // As a browser's retry would: no tight loop against a service that is not there.
+                if (status is "0" or "503") await Task.Delay(100, CancellationToken.None);
             }
         })));
 

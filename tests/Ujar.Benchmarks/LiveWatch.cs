@@ -9,7 +9,7 @@ namespace Ujar.Benchmarks;
 /// A live-map client for the fault tests (tests/faults.sh), doing what <c>web/src/live.js</c> does: watch the whole city
 /// on <c>/hubs/live</c>, reconnect forever, and catch up from <c>GET /api/events?after=</c> (the last seq seen) after
 /// each reconnect and every <c>--catch-up-seconds</c> while connected. Each event is one line of <c>--out</c> the first
-/// time it is seen: <c>seq ticket live|catch-up</c>. Runs until SIGTERM/SIGINT.
+/// time it is seen: <c>seq ticket live|catch-up epoch_ms</c>. Runs until SIGTERM/SIGINT.
 /// </summary>
 public static class LiveWatch
 {
@@ -61,7 +61,7 @@ public static class LiveWatch
                 if (!seen.Add(e.Seq)) return;
                 lastSeq = Math.Max(lastSeq, e.Seq);
                 if (via == "live") live++; else caughtUp++;
-                await output.WriteLineAsync($"{e.Seq} {e.Ticket} {via}");
+                await output.WriteLineAsync($"{e.Seq} {e.Ticket} {via} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
             }
             finally
             {

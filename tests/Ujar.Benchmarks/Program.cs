@@ -66,6 +66,6 @@ Console.Error.WriteLine($"""
       answer is a line `epoch_ms status latency_ms ticket|code` of FILE as it comes. Ends with `stream.*=` lines.
            Ujar.Benchmarks live-watch --service URL --out FILE [--catch-up-seconds 30]
       A live-map client as web/src/live.js: watches the city, reconnects forever, catches up from /api/events after a
-      reconnect and every S seconds; each event once as `seq ticket live|catch-up` in FILE. Runs until SIGTERM.
+      reconnect and every S seconds; each event once as `seq ticket live|catch-up epoch_ms` in FILE. Runs until SIGTERM.
     """);
 return 2;

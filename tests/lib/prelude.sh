@@ -15,6 +15,10 @@
 #   free_port                    a loopback port nothing listens on
 #   start_postgres [OPTIONS]     initdb in $work/pgdata and start it on a free loopback port; OPTIONS are extra server
 #                                options ("-c name=value …"); sets pg_port
+#   stop_postgres / restart_postgres   stops that cluster (fast: sessions are cut, as in a crash or failover) / starts
+#                                it again on the same port with the same options
+#   start_redis [PORT]           starts a throwaway redis-server (nothing saved) on 127.0.0.1:PORT (default: a free port),
+#                                log in $work/redis.log; sets redis_port, redis_pid (stop it with stop_service)
 #   psql_ ARGS…                  psql as postgres on that cluster, stopping at the first error
 #   connection DATABASE          the service's connection string for DATABASE on that cluster
 #   create_postgis_db NAME       creates database NAME with PostGIS and exports ConnectionStrings__Ujar for it: the
@@ -120,12 +124,21 @@ start_postgres() {
     as_pg=(runuser -u postgres --)
   fi
   pg_port=$(free_port)
+  pg_options=${1:-}
   "${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 \
     || "${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --no-locale >"$work/initdb.log" 2>&1 \
     || { cat "$work/initdb.log" >&2; die "initdb failed"; }
+  restart_postgres
+}
+
+restart_postgres() {
   "${as_pg[@]}" "$pgbin/pg_ctl" start -D "$work/pgdata" -l "$work/postgres.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$work' ${1:-}" >/dev/null \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$work' $pg_options" >/dev/null \
     || { tail -n 20 "$work/postgres.log" >&2; die "PostgreSQL did not start"; }
+}
+
+stop_postgres() {
+  "${as_pg[@]}" "$pgbin/pg_ctl" stop -D "$work/pgdata" -m fast -w >/dev/null || die "PostgreSQL did not stop"
 }
 
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
@@ -136,6 +149,21 @@ create_postgis_db() {
   psql_ -d postgres -c "CREATE DATABASE $1"
   psql_ -d "$1" -c "CREATE EXTENSION postgis"
   export ConnectionStrings__Ujar="$(connection "$1")"
+}
+
+# ---- a throwaway Redis ------------------------------------------------------------------------------------------------
+# Not called in $(…): redis-server must be this shell's child, recorded here for the trap.
+start_redis() {
+  command -v redis-server >/dev/null || die "redis-server is not installed (.ci/ensure-deps --redis)"
+  redis_port=${1:-$(free_port)}
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >>"$work/redis.log" 2>&1 &
+  redis_pid=$!
+  service_pids+=("$redis_pid")
+  for _ in $(seq 1 100); do
+    [[ $(redis-cli -p "$redis_port" ping 2>/dev/null) == PONG ]] && return
+    sleep 0.1
+  done
+  die "redis-server did not answer on port $redis_port"
 }
 
 # ---- the service's commands and the service -------------------------------------------------------------------------
