@@ -7,8 +7,9 @@ namespace Ujar.Benchmarks;
 
 /// <summary>
 /// A live-map client for the fault tests (tests/faults.sh), doing what <c>web/src/live.js</c> does: watch the whole city
-/// on <c>/hubs/live</c>, reconnect forever, and catch up from <c>GET /api/events?after=</c> (the last seq seen) after
-/// each reconnect and every <c>--catch-up-seconds</c> while connected. Each event is one line of <c>--out</c> the first
+/// on <c>/hubs/live</c>, reconnect forever, and catch up from <c>GET /api/events?after=</c> after each reconnect and every
+/// <c>--catch-up-seconds</c> while connected. The catch-up starts where the last one ended (pushes do not move it: a push
+/// that failed leaves a hole below later ones). Each event is one line of <c>--out</c> the first
 /// time it is seen: <c>seq ticket live|catch-up epoch_ms</c>. Runs until SIGTERM/SIGINT.
 /// </summary>
 public static class LiveWatch
@@ -50,7 +51,7 @@ public static class LiveWatch
         using var http = new HttpClient { BaseAddress = new Uri(options.Service + "/") };
         var seen = new HashSet<long>();
         var gate = new SemaphoreSlim(1, 1);
-        long lastSeq = 0;
+        long caughtUpTo = 0;
         int live = 0, caughtUp = 0;
 
         async Task RecordAsync(LiveEventDto e, string via)
@@ -59,7 +60,6 @@ public static class LiveWatch
             try
             {
                 if (!seen.Add(e.Seq)) return;
-                lastSeq = Math.Max(lastSeq, e.Seq);
                 if (via == "live") live++; else caughtUp++;
                 await output.WriteLineAsync($"{e.Seq} {e.Ticket} {via} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
             }
@@ -75,8 +75,9 @@ public static class LiveWatch
             {
                 while (true)
                 {
-                    var page = (await http.GetFromJsonAsync<EventPage>($"api/events?after={Interlocked.Read(ref lastSeq)}&limit=2000", stop.Token))!;
+                    var page = (await http.GetFromJsonAsync<EventPage>($"api/events?after={Interlocked.Read(ref caughtUpTo)}&limit=2000", stop.Token))!;
                     foreach (var e in page.Events) await RecordAsync(e, "catch-up");
+                    Interlocked.Exchange(ref caughtUpTo, page.LastSeq);
                     if (page.Events.Count < 2000) return;
                 }
             }
@@ -91,7 +92,7 @@ public static class LiveWatch
             try
             {
                 var watch = await connection.InvokeAsync<WatchResult>("WatchArea", -180.0, -90.0, 180.0, 90.0, stop.Token);
-                if (Interlocked.Read(ref lastSeq) == 0) Interlocked.Exchange(ref lastSeq, watch.LastSeq);
+                if (Interlocked.Read(ref caughtUpTo) == 0) Interlocked.Exchange(ref caughtUpTo, watch.LastSeq);
                 else await CatchUpAsync();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

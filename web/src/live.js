@@ -10,8 +10,9 @@
 //
 // With several instances the server pushes through Redis, where every group (a map cell, a ticket) is a channel of its
 // own: events of two groups can arrive out of seq order, the events of one complaint never do. So an event counts as
-// new when its seq is above the last one seen for its ticket (and above what the layers loaded); the highest seq seen
-// is where the next catch-up starts.
+// new when its seq is above the last one seen for its ticket (and above what the layers loaded). Pushes never move the
+// catch-up cursor: a push that failed (Redis away) leaves a hole below later pushes, so only a catch-up that covered
+// every subscription says "nothing up to here is missing".
 //
 // Staff pages watch their queue instead (WatchQueue: the events of the user's OPD, or of all OPDs for an admin,
 // escalations included). The sign-in cookie goes with the connection (same origin). /api/events has no per-OPD
@@ -41,8 +42,8 @@ export class LiveConnection {
     this._tickets = new Set();
     this._area = null;
     this._watchingQueue = false;
-    // Events up to _baseSeq are in what the layers loaded; _ticketSeq holds the last seq delivered per ticket; _lastSeq is
-    // where a catch-up starts.
+    // Events up to _baseSeq are in what the layers loaded; _ticketSeq holds the last seq delivered per ticket; up to
+    // _lastSeq every event of the subscriptions has been delivered (a catch-up starts there).
     this._baseSeq = null;
     this._ticketSeq = new Map();
     this._lastSeq = null;
@@ -161,7 +162,7 @@ export class LiveConnection {
   // "Connected" only once the subscriptions are in place: from then on no event for this view is missed.
   async _subscribeAll() {
     try {
-      await this._enqueueSync({ area: this._area, tickets: [...this._tickets], queue: this._watchingQueue });
+      await this._enqueueSync({ area: this._area, tickets: [...this._tickets], queue: this._watchingQueue, all: true });
       if (this._isConnected()) this._setState('connected');
     } catch {
       // The connection dropped while subscribing; onreconnecting / onclose take it from here.
@@ -175,7 +176,8 @@ export class LiveConnection {
     return run;
   }
 
-  async _sync({ area, tickets, queue = false }) {
+  // all: these are all the subscriptions (a reconnect), so a catch-up may move the cursor.
+  async _sync({ area, tickets, queue = false, all = false }) {
     this._buffer = [];
     try {
       const watches = [];
@@ -194,7 +196,7 @@ export class LiveConnection {
       } else if (serverLastSeq > this._lastSeq && queue) {
         this._restartAt(serverLastSeq);
         this._resync();
-      } else if (serverLastSeq > this._lastSeq && (await this._catchUp(area, tickets, serverLastSeq)) === 'failed') {
+      } else if (serverLastSeq > this._lastSeq && (await this._catchUp(area, tickets, { headSeq: serverLastSeq, advance: all })) === 'failed') {
         this._restartAt(serverLastSeq);
         this._resync();
       }
@@ -213,7 +215,7 @@ export class LiveConnection {
       this._buffer = [];
       try {
         if (queue) await this._checkQueue();
-        else await this._catchUp(area, tickets);
+        else await this._catchUp(area, tickets, { advance: true });
       } finally {
         this._flushBuffer();
       }
@@ -222,8 +224,8 @@ export class LiveConnection {
   }
 
   // Returns 'done', 'failed' (the requests failed: nothing delivered, the cursor unmoved) or 'resynced' (too much missed).
-  // headSeq: the log's newest seq as a watch answered it, when known.
-  async _catchUp(area, tickets, headSeq = 0) {
+  // headSeq: the log's newest seq as a watch answered it, when known; advance: area and tickets are all the subscriptions.
+  async _catchUp(area, tickets, { headSeq = 0, advance = false } = {}) {
     const after = this._lastSeq;
     const requests = [];
     if (area) requests.push(getJson(`/api/events${query({ after, bbox: area.join(','), limit: CATCH_UP_LIMIT })}`));
@@ -243,7 +245,7 @@ export class LiveConnection {
     const missed = pages.flatMap((page) => page.events).sort((a, b) => a.seq - b.seq);
     for (const event of missed) this._deliver(event);
     // Each page answered up to the log's newest seq at the time: nothing matching at or below it is still to come.
-    this._lastSeq = Math.max(this._lastSeq, Math.min(...pages.map((page) => page.lastSeq)));
+    if (advance) this._lastSeq = Math.max(this._lastSeq, Math.min(...pages.map((page) => page.lastSeq)));
     return 'done';
   }
 
@@ -286,7 +288,6 @@ export class LiveConnection {
     const last = this._ticketSeq.get(event.ticket);
     if (last !== undefined && event.seq <= last) return;
     this._ticketSeq.set(event.ticket, event.seq);
-    this._lastSeq = Math.max(this._lastSeq ?? 0, event.seq);
     for (const listener of this._listeners) listener(event);
   }
 
