@@ -70,7 +70,9 @@ public sealed class LiveFollower(IHubContext<LiveHub, ILiveClient> hub, IDbConte
             try
             {
                 connection = await OpenAsync(stoppingToken);
-                _cursor ??= await LastSeqAsync(stoppingToken);
+                // A database restored from a backup numbers again from below the cursor: follow it from its end.
+                var last = await LastSeqAsync(stoppingToken);
+                if (_cursor is null || _cursor > last) _cursor = last;
                 if (LeaderOnly) await LeadAsync(connection, stoppingToken);
                 await CommandAsync(connection, $"LISTEN {LiveEvents.NotifyChannel}", stoppingToken);
                 _delivering = true;
