@@ -38,14 +38,7 @@ run_api migrate
 import_official_boundaries
 generation=$(psql_ -d ujar -At -c "SELECT id FROM boundary_generations WHERE is_active")
 api_key=$(dotnet "$api" channel-key create --name intake-bench --channel open311 2>/dev/null) || die "channel-key create failed"
-# 20,000 pins inside the kelurahan (fixed seed), each with an active category in turn.
-psql_ -d ujar -At -F' ' -c "
-  WITH pins AS (
-    SELECT row_number() OVER () AS n, (ST_Dump(ST_GeneratePoints(ST_Union(b.geometry), 20000, 42))).geom AS pin
-    FROM boundaries b JOIN boundary_generations g ON g.id = b.generation_id AND g.is_active WHERE b.level = 'Kelurahan'),
-  categories AS (SELECT array_agg(code ORDER BY code) AS codes FROM categories WHERE active)
-  SELECT round(ST_X(pin)::numeric, 6), round(ST_Y(pin)::numeric, 6), codes[1 + n % array_length(codes, 1)]
-  FROM pins, categories" >"$work/pins.txt"
+write_pins "$work/pins.txt" 20000
 
 echo "== the Graph API stand-in and the service"
 graph_port=$(free_port)

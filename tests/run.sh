@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-.ci/ensure-deps --browser --compose
+.ci/ensure-deps --browser --redis --compose
 
 if [[ -f web/package.json ]]; then
   # npm ci again whenever the lockfile is newer than what was installed from it.

@@ -26,7 +26,7 @@ builder.Services.AddUjarDatabase();
 builder.Services.AddComplaintRouting();   // point → kelurahan/kecamatan, category → OPD, in memory
 builder.Services.AddComplaintIntake();    // group-committed inserts
 builder.Services.AddPhotos();             // re-encoded JPEGs (no EXIF) in the media folder
-builder.Services.AddLiveEvents();         // SignalR hub + in-order broadcaster of the live event log
+builder.Services.AddLiveEvents();         // SignalR hub fed from the live event log; a Redis backplane with ConnectionStrings__Redis
 builder.Services.AddSlaWatcher();         // every minute: escalate overdue complaints, close resolved ones the reporter left unanswered
 builder.Services.AddComplaintPoints();    // hotspot layers: every complaint in memory, following the live event log
 builder.Services.AddHotspotLayers();      // hex grids and computed layers, cached

@@ -57,8 +57,6 @@ public static class IntakeBenchmark
         return true;
     }
 
-    private sealed record Pin(double Lon, double Lat, string Category);
-
     /// <summary>What one door did in one timed run.</summary>
     private sealed class Run
     {
@@ -79,12 +77,7 @@ public static class IntakeBenchmark
 
     public static async Task<int> RunAsync(Options options)
     {
-        var pins = (await File.ReadAllLinesAsync(options.Pins))
-            .Select(line => line.Split(' '))
-            .Where(parts => parts.Length == 3)
-            .Select(parts => new Pin(double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture), parts[2]))
-            .ToArray();
-        if (pins.Length == 0) throw new InvalidOperationException($"no pins in {options.Pins}");
+        var pins = Pin.Read(options.Pins);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Users, UseCookies = false })
         {
@@ -149,7 +142,7 @@ public static class IntakeBenchmark
     private static async Task WebUserAsync(HttpClient http, Pin[] pins, Options options, int user, Run run)
     {
         var pin = NextPin(pins);
-        var body = $$"""{"lat":{{F(pin.Lat)}},"lon":{{F(pin.Lon)}},"category":"{{pin.Category}}","description":"Jalan berlubang di depan rumah nomor {{_sequence}}, mohon segera diperbaiki","anonymous":true}""";
+        var body = pin.ComplaintJson($"Jalan berlubang di depan rumah nomor {_sequence}, mohon segera diperbaiki");
         await TimeAsync(run, () => http.PostAsync("api/complaints", new StringContent(body, Encoding.UTF8, "application/json")), HttpStatusCode.Created);
     }
 
@@ -158,7 +151,7 @@ public static class IntakeBenchmark
         var pin = NextPin(pins);
         var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["api_key"] = options.ApiKey, ["service_code"] = pin.Category, ["lat"] = F(pin.Lat), ["long"] = F(pin.Lon),
+            ["api_key"] = options.ApiKey, ["service_code"] = pin.Category, ["lat"] = Pin.F(pin.Lat), ["long"] = Pin.F(pin.Lon),
             ["description"] = $"Jalan berlubang di depan rumah nomor {_sequence}, mohon segera diperbaiki",
         });
         await TimeAsync(run, () => http.PostAsync("open311/v2/requests.json", form), HttpStatusCode.OK, HttpStatusCode.Created);
@@ -287,6 +280,4 @@ public static class IntakeBenchmark
         }
         return false;
     }
-
-    private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

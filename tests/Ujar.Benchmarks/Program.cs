@@ -8,6 +8,9 @@ using Ujar.Benchmarks;
 //            [--data-only] [--service URL]
 //   intake --service URL --connection CS --pins FILE --app-secret S --api-key K [--seconds 20] [--warmup 3] [--users 32]
 //   fake-graph --port P
+//   live-latency --service URL --pins FILE [--probes 200] [--gap-ms 100] [--load-users 0]
+//   file-stream --service URL --pins FILE --out FILE [--users 4] [--rate R] [--seconds S] [--timeout-seconds 10] [--marker M]
+//   live-watch --service URL --out FILE [--catch-up-seconds 30]
 var error = "unknown or missing command";
 if (args is ["routing", .. var rest] && Options.TryParse(rest, out var options, out error))
     return await RoutingBenchmark.RunAsync(options);
@@ -19,6 +22,12 @@ if (args is ["intake", .. var intakeArgs] && IntakeBenchmark.TryParse(intakeArgs
     return await IntakeBenchmark.RunAsync(intakeOptions!);
 if (args is ["fake-graph", "--port", var portText] && int.TryParse(portText, out var graphPort))
     return await FakeGraph.RunAsync(graphPort);
+if (args is ["live-latency", .. var latencyArgs] && LiveLatencyBenchmark.TryParse(latencyArgs, out var latencyOptions, out error))
+    return await LiveLatencyBenchmark.RunAsync(latencyOptions!);
+if (args is ["file-stream", .. var streamArgs] && FilingStream.TryParse(streamArgs, out var streamOptions, out error))
+    return await FilingStream.RunAsync(streamOptions!);
+if (args is ["live-watch", .. var watchArgs] && LiveWatch.TryParse(watchArgs, out var watchOptions, out error))
+    return await LiveWatch.RunAsync(watchOptions!);
 
 Console.Error.WriteLine($"""
     ujar-bench: {error}
@@ -48,5 +57,15 @@ Console.Error.WriteLine($"""
       lines for tests/intake-bench.sh.
            Ujar.Benchmarks fake-graph --port P
       Stands in for Meta's Graph API on 127.0.0.1:P: every message send is accepted at once (GET /count: how many).
+           Ujar.Benchmarks live-latency --service URL --pins FILE [--probes 200] [--gap-ms 100] [--load-users 0]
+      A SignalR client watching the whole city and probes filed one at a time: request sent → complaint_filed received,
+      and 201 → received, in percentiles; --load-users file back to back meanwhile. Ends with `live.*=` lines.
+           Ujar.Benchmarks file-stream --service URL --pins FILE --out FILE [--users 4] [--rate R] [--seconds S]
+                                       [--timeout-seconds 10] [--marker M]
+      Files complaints until S seconds pass (0: until SIGTERM), at most R a second (0: as fast as answered); every
+      answer is a line `epoch_ms status latency_ms ticket|code` of FILE as it comes. Ends with `stream.*=` lines.
+           Ujar.Benchmarks live-watch --service URL --out FILE [--catch-up-seconds 30]
+      A live-map client as web/src/live.js: watches the city, reconnects forever, catches up from /api/events after a
+      reconnect and every S seconds; each event once as `seq ticket live|catch-up epoch_ms` in FILE. Runs until SIGTERM.
     """);
 return 2;

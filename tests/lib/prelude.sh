@@ -15,6 +15,10 @@
 #   free_port                    a loopback port nothing listens on
 #   start_postgres [OPTIONS]     initdb in $work/pgdata and start it on a free loopback port; OPTIONS are extra server
 #                                options ("-c name=value …"); sets pg_port
+#   stop_postgres / restart_postgres   stops that cluster (fast: sessions are cut, as in a crash or failover) / starts
+#                                it again on the same port with the same options
+#   start_redis [PORT]           starts a throwaway redis-server (nothing saved) on 127.0.0.1:PORT (default: a free port),
+#                                log in $work/redis.log; sets redis_port, redis_pid (stop it with stop_service)
 #   psql_ ARGS…                  psql as postgres on that cluster, stopping at the first error
 #   connection DATABASE          the service's connection string for DATABASE on that cluster
 #   create_postgis_db NAME       creates database NAME with PostGIS and exports ConnectionStrings__Ujar for it: the
@@ -24,6 +28,8 @@
 #   import_boundaries KECAMATAN KELURAHAN PARENT_PROPERTY   imports both GeoJSON files (import-boundaries … --commit);
 #                                PARENT_PROPERTY is the kelurahan property that holds its kecamatan's code
 #   import_official_boundaries   imports the official kecamatan and kelurahan in $gis
+#   write_pins FILE N            writes N pins inside the active kelurahan (fixed seed), each with an active category in
+#                                turn, as "lon lat category" lines (the benchmark clients' --pins)
 #   start_service NAME PORT [VAR=VALUE…]   starts the Release service on 127.0.0.1:PORT, VAR=VALUE in its environment,
 #                                log in $work/NAME.log; waits 60 s for /healthz or dies; sets service_pid, service_url
 #   stop_service PID             stops that service; clears service_pid if it was that one
@@ -118,12 +124,21 @@ start_postgres() {
     as_pg=(runuser -u postgres --)
   fi
   pg_port=$(free_port)
+  pg_options=${1:-}
   "${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 \
     || "${as_pg[@]}" "$pgbin/initdb" -D "$work/pgdata" -A trust -U postgres -E UTF8 --no-locale >"$work/initdb.log" 2>&1 \
     || { cat "$work/initdb.log" >&2; die "initdb failed"; }
+  restart_postgres
+}
+
+restart_postgres() {
   "${as_pg[@]}" "$pgbin/pg_ctl" start -D "$work/pgdata" -l "$work/postgres.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$work' ${1:-}" >/dev/null \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$work' $pg_options" >/dev/null \
     || { tail -n 20 "$work/postgres.log" >&2; die "PostgreSQL did not start"; }
+}
+
+stop_postgres() {
+  "${as_pg[@]}" "$pgbin/pg_ctl" stop -D "$work/pgdata" -m fast -w >/dev/null || die "PostgreSQL did not stop"
 }
 
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
@@ -134,6 +149,21 @@ create_postgis_db() {
   psql_ -d postgres -c "CREATE DATABASE $1"
   psql_ -d "$1" -c "CREATE EXTENSION postgis"
   export ConnectionStrings__Ujar="$(connection "$1")"
+}
+
+# ---- a throwaway Redis ------------------------------------------------------------------------------------------------
+# Not called in $(…): redis-server must be this shell's child, recorded here for the trap.
+start_redis() {
+  command -v redis-server >/dev/null || die "redis-server is not installed (.ci/ensure-deps --redis)"
+  redis_port=${1:-$(free_port)}
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >>"$work/redis.log" 2>&1 &
+  redis_pid=$!
+  service_pids+=("$redis_pid")
+  for _ in $(seq 1 100); do
+    [[ $(redis-cli -p "$redis_port" ping 2>/dev/null) == PONG ]] && return
+    sleep 0.1
+  done
+  die "redis-server did not answer on port $redis_port"
 }
 
 # ---- the service's commands and the service -------------------------------------------------------------------------
@@ -156,6 +186,16 @@ for bucket in Filing Open311 Support SignIn HeavyQueries HubWatchCalls; do
 done
 bench_limits+=(Ujar__Limits__WhatsAppPerSenderPerHour=1000000000 Ujar__Limits__SupportsPerAddressPerComplaint=1000000000
   Ujar__Limits__HeavyQueriesConcurrent=1000 Ujar__Limits__HubWatchedTickets=1000000)
+
+write_pins() {
+  psql_ -d "$(sed -n 's/.*Database=\([^;]*\).*/\1/p' <<<"$ConnectionStrings__Ujar")" -At -F' ' -c "
+    WITH pins AS (
+      SELECT row_number() OVER () AS n, (ST_Dump(ST_GeneratePoints(ST_Union(b.geometry), $2, 42))).geom AS pin
+      FROM boundaries b JOIN boundary_generations g ON g.id = b.generation_id AND g.is_active WHERE b.level = 'Kelurahan'),
+    categories AS (SELECT array_agg(code ORDER BY code) AS codes FROM categories WHERE active)
+    SELECT round(ST_X(pin)::numeric, 6), round(ST_Y(pin)::numeric, 6), codes[1 + n % array_length(codes, 1)]
+    FROM pins, categories" >"$1"
+}
 
 # Not called in $(…): the service must be this shell's child, recorded here for the trap.
 start_service() {

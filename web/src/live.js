@@ -4,7 +4,15 @@
 //
 // On every (re)connect and area change: first subscribe (WatchArea / WatchTicket), then catch up from the last seq.
 // Subscribing first means nothing falls between the catch-up and the live stream; events that arrive during the
-// catch-up wait in a buffer, and seq order drops the ones seen twice.
+// catch-up wait in a buffer, and seq order drops the ones seen twice. While connected it also catches up every 30 s
+// from /api/events alone (no hub call): an instance whose Redis backplane is down keeps the connection but pushes
+// nothing, and its map still gets every event, late rather than never.
+//
+// With several instances the server pushes through Redis, where every group (a map cell, a ticket) is a channel of its
+// own: events of two groups can arrive out of seq order, the events of one complaint never do. So an event counts as
+// new when its seq is above the last one seen for its ticket (and above what the layers loaded). Pushes never move the
+// catch-up cursor: a push that failed (Redis away) leaves a hole below later pushes, so only a catch-up that covered
+// every subscription says "nothing up to here is missing".
 //
 // Staff pages watch their queue instead (WatchQueue: the events of the user's OPD, or of all OPDs for an admin,
 // escalations included). The sign-in cookie goes with the connection (same origin). /api/events has no per-OPD
@@ -17,6 +25,7 @@ import { t } from './i18n.js';
 import { bboxOf } from './map.js';
 
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10000, 20000, 30000];
+const CATCH_UP_EVERY_MS = 30000;
 const retryDelay = (attempt) => RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
 // A client away so long that it missed more than this reloads its layers instead of replaying events.
 const CATCH_UP_LIMIT = 500;
@@ -33,6 +42,10 @@ export class LiveConnection {
     this._tickets = new Set();
     this._area = null;
     this._watchingQueue = false;
+    // Events up to _baseSeq are in what the layers loaded; _ticketSeq holds the last seq delivered per ticket; up to
+    // _lastSeq every event of the subscriptions has been delivered (a catch-up starts there).
+    this._baseSeq = null;
+    this._ticketSeq = new Map();
     this._lastSeq = null;
     this._buffer = null;
     this._queue = Promise.resolve();
@@ -57,11 +70,14 @@ export class LiveConnection {
   start() {
     this._stopped = false;
     this._connect(0);
+    clearInterval(this._catchUpTimer);
+    this._catchUpTimer = setInterval(() => this._catchUpWhileConnected(), CATCH_UP_EVERY_MS);
   }
 
   async stop() {
     this._stopped = true;
     clearTimeout(this._retryTimer);
+    clearInterval(this._catchUpTimer);
     await this._connection.stop();
     this._setState('disconnected');
   }
@@ -146,7 +162,7 @@ export class LiveConnection {
   // "Connected" only once the subscriptions are in place: from then on no event for this view is missed.
   async _subscribeAll() {
     try {
-      await this._enqueueSync({ area: this._area, tickets: [...this._tickets], queue: this._watchingQueue });
+      await this._enqueueSync({ area: this._area, tickets: [...this._tickets], queue: this._watchingQueue, all: true });
       if (this._isConnected()) this._setState('connected');
     } catch {
       // Still connected: the hub refused the queue, because the session ended (the server closes a connection whose
@@ -163,7 +179,8 @@ export class LiveConnection {
     return run;
   }
 
-  async _sync({ area, tickets, queue = false }) {
+  // all: these are all the subscriptions (a reconnect), so a catch-up may move the cursor.
+  async _sync({ area, tickets, queue = false, all = false }) {
     this._buffer = [];
     try {
       const watches = [];
@@ -174,46 +191,94 @@ export class LiveConnection {
       const serverLastSeq = Math.max(0, ...answers.map((answer) => answer?.lastSeq ?? 0));
       if (this._lastSeq === null) {
         // The first time, the layers have just loaded the current state: nothing to replay.
-        this._lastSeq = serverLastSeq;
+        this._restartAt(serverLastSeq);
       } else if (serverLastSeq < this._lastSeq) {
         // The server's log is behind what we saw (restored from a backup): start again from its numbering.
-        this._lastSeq = serverLastSeq;
+        this._restartAt(serverLastSeq);
         this._resync();
       } else if (serverLastSeq > this._lastSeq && queue) {
-        this._lastSeq = serverLastSeq;
+        this._restartAt(serverLastSeq);
         this._resync();
-      } else if (serverLastSeq > this._lastSeq) {
-        await this._catchUp(area, tickets, serverLastSeq);
+      } else if (serverLastSeq > this._lastSeq && (await this._catchUp(area, tickets, { headSeq: serverLastSeq, advance: all })) === 'failed') {
+        this._restartAt(serverLastSeq);
+        this._resync();
       }
     } finally {
-      const buffered = this._buffer;
-      this._buffer = null;
-      for (const event of buffered) this._deliver(event);
+      this._flushBuffer();
     }
   }
 
-  async _catchUp(area, tickets, serverLastSeq) {
+  // Every CATCH_UP_EVERY_MS while connected, from /api/events only: the hub may be unable to answer (backplane down).
+  _catchUpWhileConnected() {
+    if (!this._isConnected() || this._lastSeq === null) return;
+    const area = this._area;
+    const tickets = [...this._tickets];
+    const queue = this._watchingQueue;
+    const run = this._queue.then(async () => {
+      this._buffer = [];
+      try {
+        if (queue) await this._checkQueue();
+        else await this._catchUp(area, tickets, { advance: true });
+      } finally {
+        this._flushBuffer();
+      }
+    });
+    this._queue = run.catch(() => {});
+  }
+
+  // Returns 'done', 'failed' (the requests failed: nothing delivered, the cursor unmoved) or 'resynced' (too much missed).
+  // headSeq: the log's newest seq as a watch answered it, when known; advance: area and tickets are all the subscriptions.
+  async _catchUp(area, tickets, { headSeq = 0, advance = false } = {}) {
     const after = this._lastSeq;
     const requests = [];
     if (area) requests.push(getJson(`/api/events${query({ after, bbox: area.join(','), limit: CATCH_UP_LIMIT })}`));
     for (const ticket of tickets) requests.push(getJson(`/api/events${query({ after, ticket, limit: CATCH_UP_LIMIT })}`));
+    if (requests.length === 0) return 'done';
     let pages;
     try {
       pages = await Promise.all(requests);
     } catch {
-      pages = null;
+      return 'failed';
     }
-    if (!pages || pages.some((page) => page.events.length >= CATCH_UP_LIMIT)) {
-      this._lastSeq = Math.max(this._lastSeq, serverLastSeq);
+    if (pages.some((page) => page.events.length >= CATCH_UP_LIMIT)) {
+      this._restartAt(Math.max(headSeq, ...pages.map((page) => page.lastSeq)));
       this._resync();
-      return;
+      return 'resynced';
     }
     const missed = pages.flatMap((page) => page.events).sort((a, b) => a.seq - b.seq);
     for (const event of missed) this._deliver(event);
+    // Each page answered up to the log's newest seq at the time: nothing matching at or below it is still to come.
+    if (advance) this._lastSeq = Math.max(this._lastSeq, Math.min(...pages.map((page) => page.lastSeq)));
+    return 'done';
+  }
+
+  // /api/events has no per-OPD filter: a queue reloads when the log moved since it last looked.
+  async _checkQueue() {
+    let page;
+    try {
+      page = await getJson(`/api/events${query({ after: this._lastSeq, limit: CATCH_UP_LIMIT })}`);
+    } catch {
+      return;
+    }
+    if (page.events.length === 0) return;
+    this._restartAt(page.lastSeq);
+    this._resync();
+  }
+
+  _restartAt(seq) {
+    this._baseSeq = seq;
+    this._lastSeq = seq;
+    this._ticketSeq.clear();
   }
 
   _resync() {
     for (const listener of this._resyncListeners) listener();
+  }
+
+  _flushBuffer() {
+    const buffered = this._buffer ?? [];
+    this._buffer = null;
+    for (const event of buffered) this._deliver(event);
   }
 
   _receive(event) {
@@ -222,8 +287,10 @@ export class LiveConnection {
   }
 
   _deliver(event) {
-    if (this._lastSeq !== null && event.seq <= this._lastSeq) return;
-    this._lastSeq = event.seq;
+    if (this._baseSeq !== null && event.seq <= this._baseSeq) return;
+    const last = this._ticketSeq.get(event.ticket);
+    if (last !== undefined && event.seq <= last) return;
+    this._ticketSeq.set(event.ticket, event.seq);
     for (const listener of this._listeners) listener(event);
   }
 

@@ -54,7 +54,7 @@ public static class ComplaintStatusChanges
     /// changed by someone who may not touch it.</summary>
     public sealed record OriginalOutOfScope(string Original, string OriginalOpd) : Outcome;
 
-    public static async Task<Outcome> ChangeAsync(UjarDb db, LiveBroadcaster live, string ticket, ChangeRequest request, ChangeActor actor,
+    public static async Task<Outcome> ChangeAsync(UjarDb db, string ticket, ChangeRequest request, ChangeActor actor,
         CancellationToken ct)
     {
         ticket = ticket.Trim().ToUpperInvariant();
@@ -127,7 +127,6 @@ public static class ComplaintStatusChanges
 
         await LiveEvents.AppendAsync(db, events, ct);
         await tx.CommitAsync(ct);
-        live.Publish(events);
         return new Changed(complaint, steps, events[^1].Seq);
     }
 

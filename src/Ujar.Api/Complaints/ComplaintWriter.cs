@@ -19,7 +19,7 @@ public sealed record WriteOutcome(Complaint Complaint, bool Replayed);
 /// intake keep up with a burst after heavy rain. A single writer loop also serialises idempotency-key checks, so
 /// two concurrent retries of one request can never both insert.
 /// </summary>
-public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimeProvider clock, LiveBroadcaster live, ILogger<ComplaintWriter> logger)
+public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimeProvider clock, ILogger<ComplaintWriter> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -55,7 +55,7 @@ public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimePro
         while (_queue.Reader.TryRead(out var left)) left.Done.TrySetException(new OperationCanceledException("shutting down"));
     }
 
-    private async Task CommitAsync(List<Pending> batch)
+    private async Task CommitAsync(List<Pending> batch, bool keyLookedUpAgain = false)
     {
         try
         {
@@ -63,9 +63,15 @@ public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimePro
         }
         catch (DbUpdateException ex) when (batch.Count > 1)
         {
-            // One bad row (say, a key inserted meanwhile by another instance) must not fail its neighbours.
+            // One bad row must not fail its neighbours.
             logger.LogWarning(ex, "Batch of {Count} complaints failed; retrying one by one", batch.Count);
             foreach (var single in batch) await CommitAsync([single]);
+        }
+        catch (DbUpdateException ex) when (!keyLookedUpAgain && IsKeyTakenMeanwhile(ex))
+        {
+            // Another instance stored this idempotency key first (a client's retry that the load balancer sent there while
+            // this try was in flight). That row is committed now, so looking again answers it as a replay.
+            await CommitAsync(batch, keyLookedUpAgain: true);
         }
         catch (Exception ex)
         {
@@ -118,11 +124,14 @@ public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimePro
         var filed = toInsert.Select(p => LiveEvents.Of(LiveEventType.ComplaintFiled, p.Complaint, now)).ToList();
         await LiveEvents.AppendAsync(db, filed, CancellationToken.None);
         await tx.CommitAsync();
-        live.Publish(filed);
 
         foreach (var pending in toInsert) pending.Done.TrySetResult(new WriteOutcome(pending.Complaint, false));
         foreach (var (follower, leader) in followers) follower.Done.TrySetResult(new WriteOutcome(leader.Complaint, true));
     }
+
+    /// <summary>The unique index on (idempotency key, channel) refused the row: another writer stored that key first.</summary>
+    private static bool IsKeyTakenMeanwhile(DbUpdateException ex) =>
+        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ix_complaints_idempotency_key_channel" };
 
     private sealed record Pending(Complaint Complaint, TaskCompletionSource<WriteOutcome> Done);
 }

@@ -118,7 +118,7 @@ public static class ComplaintsApi
 
     /// <summary>"Sudah selesai" closes the complaint, "belum selesai" reopens it with the reporter's note. Only the holder of
     /// the ticket's reporter token (header <c>X-Reporter-Token</c>) may answer.</summary>
-    private static async Task<IResult> AnswerResolution(string ticket, HttpRequest request, UjarDb db, LiveBroadcaster live, CancellationToken ct)
+    private static async Task<IResult> AnswerResolution(string ticket, HttpRequest request, UjarDb db, CancellationToken ct)
     {
         if (request.ContentLength > AnswerMaxBytes) return Problems.TooLarge(AnswerMaxBytes);
         var body = await BodyReader.ReadAtMostAsync(request, AnswerMaxBytes, ct);
@@ -146,7 +146,7 @@ public static class ComplaintsApi
             errors["note"] = new("ceritakan apa yang belum selesai", "say what is not done yet");
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket,
+        var outcome = await ComplaintStatusChanges.ChangeAsync(db, ticket,
             new ChangeRequest(resolved == true ? ComplaintStatus.Closed : ComplaintStatus.Reopened, note),
             ChangeActor.Reporter(request.Headers[ReporterToken.Header].ToString()), ct);
         return StatusChangeResults.ToResult(outcome, ticket, Actors.Reporter);

@@ -30,7 +30,7 @@ public sealed class SlaOptions
 /// ago than the working days they had, which a working-day deadline always exceeds) and that were not yet escalated
 /// for the deadline they now owe, and resolved complaints whose last "resolved" step is more than 10 days old.
 /// </summary>
-public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, LiveBroadcaster live, WorkingCalendars calendars,
+public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, WorkingCalendars calendars,
     TimeProvider clock, IOptions<SlaOptions> options, ILogger<SlaWatcher> logger) : BackgroundService
 {
     /// <summary>How long the reporter has to say "sudah / belum selesai" after the OPD marks a complaint resolved.</summary>
@@ -89,7 +89,7 @@ public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, LiveBroadcas
             {
                 // The reporter may answer at this very moment: then this change finds another status or version and
                 // does nothing, which is right.
-                var outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket,
+                var outcome = await ComplaintStatusChanges.ChangeAsync(db, ticket,
                     new ChangeRequest(ComplaintStatus.Closed, AutoCloseNote), ChangeActor.System, ct);
                 if (outcome is ComplaintStatusChanges.Changed) closed++;
                 else logger.LogDebug("Not closing {Ticket} resolved at {ResolvedAt}: {Outcome}", ticket, resolvedAt, outcome);
@@ -153,7 +153,6 @@ public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, LiveBroadcas
         var events = complaints.Select(c => LiveEvents.Of(LiveEventType.Escalated, c, nowUtc)).ToList();
         await LiveEvents.AppendAsync(db, events, ct);
         await tx.CommitAsync(ct);
-        live.Publish(events);
         return events.Count;
     }
 

@@ -1,5 +1,8 @@
 using System.Globalization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Security;
@@ -11,6 +14,37 @@ public static class LiveApi
 {
     public const int DefaultEventPage = 500;
     public const int MaxEventPage = 2000;
+
+    /// <summary>
+    /// The live map: SignalR (camelCase JSON, like the HTTP API) and <see cref="LiveFollower"/>, which delivers the event
+    /// log to it. With <c>ConnectionStrings:Redis</c> the hub sends through a Redis backplane, so the one instance that
+    /// follows the log reaches every instance's clients (README, More than one instance). The backplane is chosen when
+    /// the hub is first used, from the configuration as it is then (like the database's connection string).
+    /// </summary>
+    public static IServiceCollection AddLiveEvents(this IServiceCollection services)
+    {
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        services.AddOptions<RedisOptions>().Configure<IConfiguration>((options, configuration) =>
+        {
+            if (RedisConnectionString(configuration) is not { } redis) return;
+            options.Configuration = ConfigurationOptions.Parse(redis);
+            // Filing never depends on Redis: the service starts without it, and while it is away a send fails at once
+            // (rather than queueing for seconds) and clients catch up from /api/events; it reconnects by itself.
+            options.Configuration.AbortOnConnectFail = false;
+            options.Configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        });
+        services.AddSingleton<HubLifetimeManager<LiveHub>>(sp => RedisConnectionString(sp.GetRequiredService<IConfiguration>()) is null
+            ? ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<LiveHub>>(sp)
+            : ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<LiveHub>>(sp));
+        services.AddSingleton<LiveFollower>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFollower>());
+        return services;
+    }
+
+    /// <summary>The Redis backplane's StackExchange.Redis configuration (<c>ConnectionStrings:Redis</c>, e.g.
+    /// <c>redis:6379</c>), or null for a single instance.</summary>
+    public static string? RedisConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Redis") is { Length: > 0 } redis ? redis : null;
 
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
     {

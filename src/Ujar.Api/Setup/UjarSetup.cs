@@ -5,7 +5,6 @@ using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
 using Ujar.Api.Hotspots;
-using Ujar.Api.Live;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 
@@ -76,15 +75,6 @@ public static class UjarSetup
         return services;
     }
 
-    /// <summary>The live map: SignalR (camelCase JSON, like the HTTP API) and the broadcaster that feeds it in sequence order.</summary>
-    public static IServiceCollection AddLiveEvents(this IServiceCollection services)
-    {
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
-        services.AddSingleton<LiveBroadcaster>();
-        services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
-        return services;
-    }
-
     /// <summary>JSON with GeoJSON geometries, RFC 7807 answers in both languages, and the OpenAPI document.</summary>
     public static IServiceCollection AddUjarHttp(this IServiceCollection services)
     {
@@ -105,15 +95,18 @@ public static class UjarSetup
                 415 => ("unsupported_media_type", new Bilingual("Jenis konten tidak didukung", "Unsupported media type")),
                 429 => ("too_many_requests", new Bilingual("Terlalu banyak permintaan", "Too many requests")),
                 < 500 => ("client_error", new Bilingual("Permintaan tidak dapat diproses", "The request cannot be processed")),
+                503 => ("service_unavailable", new Bilingual("Layanan sedang tidak tersedia, coba lagi sebentar lagi", "Service temporarily unavailable, try again shortly")),
                 _ => ("server_error", new Bilingual("Terjadi kesalahan pada server", "Server error")),
             };
             problem.Title = title.Id;
             problem.Extensions["code"] = code;
             problem.Extensions["titleEn"] = title.En;
         });
-        // A body or value minimal APIs cannot bind is thrown to ClientFaults, which tells broken JSON from other mistakes.
+        // A body or value minimal APIs cannot bind is thrown to ClientFaults, which tells broken JSON from other mistakes;
+        // handlers run in this order, so a NUL that PostgreSQL refused is the client's 422 before anything else.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ClientFaults>();
+        services.AddExceptionHandler<DatabaseAway>();
         services.AddOpenApi();
         return services;
     }

@@ -93,7 +93,7 @@ public static class SupportsApi
     /// <summary>One support per device and complaint (header <c>X-Device-Token</c>); repeating it changes nothing. At most
     /// <see cref="LimitsOptions.SupportsPerAddressPerComplaint"/> per client address and complaint, whatever tokens it
     /// sends: the rest are answered like a repeat (<c>added: false</c>), so a forger learns nothing to work around.</summary>
-    private static async Task<IResult> Support(string ticket, HttpRequest request, UjarDb db, LiveBroadcaster live, AddressHasher addresses,
+    private static async Task<IResult> Support(string ticket, HttpRequest request, UjarDb db, AddressHasher addresses,
         IOptions<LimitsOptions> limits, CancellationToken ct)
     {
         var token = request.Headers["X-Device-Token"].ToString();
@@ -130,7 +130,6 @@ public static class SupportsApi
         var changed = LiveEvents.Of(LiveEventType.SupportChanged, supported, now);
         await LiveEvents.AppendAsync(db, [changed], ct);
         await tx.CommitAsync(ct);
-        live.Publish([changed]);
         return TypedResults.Ok(new SupportResult(ticket, supported.SupportCount, true));
     }
 

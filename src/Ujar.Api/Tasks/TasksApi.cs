@@ -4,7 +4,6 @@ using Ujar.Api.Accounts;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
-using Ujar.Api.Live;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
 using Ujar.Api.Setup;
@@ -45,7 +44,7 @@ public static class TasksApi
 
     public sealed record NearbyList(IReadOnlyList<WorkTask> Items);
 
-    private static async Task<IResult> ChangeStatus(string ticket, HttpRequest request, ClaimsPrincipal user, UjarDb db, LiveBroadcaster live,
+    private static async Task<IResult> ChangeStatus(string ticket, HttpRequest request, ClaimsPrincipal user, UjarDb db,
         PhotoStore photoStore, CancellationToken ct)
     {
         var scope = StaffScope.Of(user)!;
@@ -70,7 +69,7 @@ public static class TasksApi
         ComplaintStatusChanges.Outcome outcome;
         try
         {
-            outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket, change, ChangeActor.Of(scope), ct);
+            outcome = await ComplaintStatusChanges.ChangeAsync(db, ticket, change, ChangeActor.Of(scope), ct);
         }
         catch
         {

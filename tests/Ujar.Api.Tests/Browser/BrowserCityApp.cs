@@ -20,7 +20,16 @@ public sealed class BrowserCityApp : IAsyncLifetime
 {
     private static readonly string WebRoot = Path.Combine(TestPaths.RepoRoot, "web", "dist");
 
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private UjarApp _app = null!;
+
+    public BrowserCityApp() : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>For a test that needs the service configured otherwise (<paramref name="settings"/>); it calls
+    /// <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/> itself.</summary>
+    internal BrowserCityApp(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     public string MediaDir { get; } = Path.Combine(Path.GetTempPath(), $"ujar-media-{Guid.NewGuid():N}");
     public Uri BaseUrl { get; private set; } = null!;
@@ -33,7 +42,7 @@ public sealed class BrowserCityApp : IAsyncLifetime
         var connectionString = await TestPostGis.NewDatabaseAsync();
         await TestBoundaries.LoadFixtureCityAsync(connectionString);
         Directory.CreateDirectory(MediaDir);
-        _app = new UjarApp(connectionString, new Dictionary<string, string> { ["Ujar:MediaPath"] = MediaDir, ["Ujar:WebRoot"] = WebRoot });
+        _app = new UjarApp(connectionString, new Dictionary<string, string>(_settings) { ["Ujar:MediaPath"] = MediaDir, ["Ujar:WebRoot"] = WebRoot });
         // .NET 10's WebApplicationFactory can host on Kestrel instead of TestServer; port 0 lets the OS pick a free one.
         _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _app.StartServer();

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
-using Ujar.Api.Live;
 using Ujar.Api.Tests.Infrastructure;
 using Ujar.Api.Tests.Live;
 
@@ -26,10 +25,9 @@ public sealed class PublicTimelineTests(FixtureCityApp fixture) : IClassFixture<
             new { name = "Warga Pelapor", phone = "081234567890", email = "pelapor@contoh.id" }));
         var ticket = (await filed.ReadJsonAsync()).GetProperty("ticket").GetString()!;
         await using var db = fixture.App.NewDb();
-        var live = fixture.App.Services.GetRequiredService<LiveBroadcaster>();
         foreach (var (to, actor) in new[] { (ComplaintStatus.Verified, Staff), (ComplaintStatus.Assigned, Staff), (ComplaintStatus.InProgress, Crew) })
         {
-            var outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket,
+            var outcome = await ComplaintStatusChanges.ChangeAsync(db, ticket,
                 new ChangeRequest(to, Note: $"Langkah {to}", InternalNote: "RAHASIA: pelapor tetangga kepala dinas",
                     Position: new NetTopologySuite.Geometries.Point(100.06, 0.07) { SRID = 4326 }), actor, CancellationToken.None);
             Assert.IsType<ComplaintStatusChanges.Changed>(outcome);

@@ -126,6 +126,27 @@ public sealed class SlaWatcherTests(FixtureCityApp fixture) : IClassFixture<Fixt
     }
 
     [Fact]
+    public async Task Two_watchers_running_at_once_close_an_unanswered_complaint_once()
+    {
+        var tickets = new List<string>();
+        for (var i = 0; i < 4; i++) tickets.Add(await ResolvedAtAsync(Utc("2041-03-04T03:00:00")));
+        var other = ActivatorUtilities.CreateInstance<SlaWatcher>(fixture.App.Services);
+        var now = Utc("2041-04-30T03:00:00");
+
+        var runs = await Task.WhenAll(Watcher.RunOnceAsync(now, CancellationToken.None), other.RunOnceAsync(now, CancellationToken.None));
+
+        await using var db = fixture.App.NewDb();
+        foreach (var ticket in tickets)
+        {
+            Assert.Equal(ComplaintStatus.Closed, await StatusOfAsync(ticket));
+            var id = await db.Complaints.Where(c => c.Ticket == ticket).Select(c => c.Id).SingleAsync();
+            Assert.Equal(1, await db.StatusChanges.CountAsync(s => s.ComplaintId == id && s.To == ComplaintStatus.Closed));
+            Assert.Equal(1, await db.LiveEvents.CountAsync(e => e.ComplaintId == id && e.Status == "closed"));
+        }
+        Assert.True(runs.Sum(r => r.Closed) >= tickets.Count, $"closed {runs[0].Closed} + {runs[1].Closed}");
+    }
+
+    [Fact]
     public async Task A_holiday_in_the_reply_window_gives_the_reporter_one_more_day()
     {
         await using (var db = fixture.App.NewDb())

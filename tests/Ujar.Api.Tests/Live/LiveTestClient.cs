@@ -15,7 +15,7 @@ namespace Ujar.Api.Tests.Live;
 /// <summary>A real SignalR client on /hubs/live, over WebSockets through the test server, that keeps what it receives.</summary>
 public sealed class LiveTestClient : IAsyncDisposable
 {
-    // Long enough for a loaded CI machine and the broadcaster's one-second wait behind a hole; only a failing test waits it out.
+    // Long enough for a loaded CI machine; only a failing test waits it out.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private readonly Channel<LiveEventDto> _received = Channel.CreateUnbounded<LiveEventDto>();
@@ -76,12 +76,12 @@ public sealed class LiveTestClient : IAsyncDisposable
         return received;
     }
 
-    /// <summary>The next event received with a sequence above <paramref name="after"/>; fails the test if none comes.
-    /// An event committed before a watch began may still be on its way when the watch completes: pass the watch's
-    /// lastSeq to look past it.</summary>
-    public async Task<LiveEventDto> NextAsync(long after = 0)
+    /// <summary>The next event received with a sequence above <paramref name="after"/>; fails the test if none comes
+    /// (<paramref name="within"/>, default a patient 20 s). An event committed before a watch began may still be on its
+    /// way when the watch completes: pass the watch's lastSeq to look past it.</summary>
+    public async Task<LiveEventDto> NextAsync(long after = 0, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        using var timeout = new CancellationTokenSource(within ?? Patience);
         try
         {
             while (true)
@@ -123,7 +123,7 @@ public static class LiveTestActions
         string? duplicateOf = null, ChangeActor? actor = null, string? targetOpd = null)
     {
         await using var db = app.NewDb();
-        return await ComplaintStatusChanges.ChangeAsync(db, app.Services.GetRequiredService<LiveBroadcaster>(), ticket,
+        return await ComplaintStatusChanges.ChangeAsync(db, ticket,
             new ChangeRequest(to, note, duplicateOf, targetOpd), actor ?? ActorFor(to), CancellationToken.None);
     }
 
@@ -146,7 +146,6 @@ public static class LiveTestActions
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UjarDb>();
-        var live = scope.ServiceProvider.GetRequiredService<LiveBroadcaster>();
         var complaint = await db.Complaints.AsNoTracking().SingleAsync(c => c.Ticket == ticket);
         ComplaintStatusChanges.Outcome outcome = new ComplaintStatusChanges.AlreadyInStatus(complaint.Status);
         foreach (var step in ShortestPath(complaint.Status, to))
@@ -166,7 +165,7 @@ public static class LiveTestActions
                 ? await db.Opds.Where(o => o.Code != db.Complaints.Where(c => c.Ticket == ticket).Select(c => c.OpdCode).First())
                     .OrderBy(o => o.Code).Select(o => o.Code).FirstAsync()
                 : null;
-            outcome = await ComplaintStatusChanges.ChangeAsync(db, live, ticket, new ChangeRequest(step.To, stepNote, original, targetOpd),
+            outcome = await ComplaintStatusChanges.ChangeAsync(db, ticket, new ChangeRequest(step.To, stepNote, original, targetOpd),
                 ActorFor(step.To), CancellationToken.None);
             Assert.IsType<ComplaintStatusChanges.Changed>(outcome);
             db.ChangeTracker.Clear();

@@ -39,6 +39,46 @@ public sealed class DockerComposeTests
         Assert.Equal("service_completed_successfully", Condition(api, "migrate"));
     }
 
+    [SkippableFact]
+    public void Two_api_replicas_share_Redis_and_are_reached_through_a_proxy_they_trust_on_the_compose_network()
+    {
+        using var config = JsonDocument.Parse(ConfigAsJson());
+        var services = config.RootElement.GetProperty("services");
+        var api = services.GetProperty("api");
+        Assert.True(services.TryGetProperty("redis", out var redis), "no redis service");
+        Assert.True(services.TryGetProperty("proxy", out var proxy), "no proxy service");
+
+        Assert.Equal(2, api.GetProperty("deploy").GetProperty("replicas").GetInt32());
+        Assert.False(api.TryGetProperty("ports", out _), "the api replicas publish ports of their own; only the proxy should");
+        Assert.Equal("redis:7-alpine", redis.GetProperty("image").GetString());
+        var environment = api.GetProperty("environment");
+        Assert.Equal("redis:6379", environment.GetProperty("ConnectionStrings__Redis").GetString());
+        Assert.Equal("service_healthy", Condition(api, "redis"));
+
+        // The proxy: published, configured from the repository, pinned, in front of the api service.
+        var image = proxy.GetProperty("image").GetString()!;
+        Assert.True(image.Split(':').ElementAtOrDefault(1) is { } tag && tag != "latest", $"proxy image '{image}' is not pinned");
+        Assert.Contains(Ports(proxy), p => p == (5080, 80));
+        Assert.Contains(proxy.GetProperty("volumes").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetProperty("source").GetString()!),
+            v => v.Contains("Caddyfile", StringComparison.Ordinal));
+        var caddyfile = File.ReadAllText(Path.Combine(RepoRoot, "Caddyfile"));
+        Assert.Contains("dynamic a api 8080", caddyfile);
+        Assert.Contains("lb_policy cookie", caddyfile);
+
+        // X-Forwarded-For / -Proto are believed from the compose network only: the one subnet the network is given.
+        var subnet = config.RootElement.GetProperty("networks").GetProperty("default").GetProperty("ipam").GetProperty("config")[0]
+            .GetProperty("subnet").GetString();
+        Assert.Equal(subnet, environment.GetProperty("Ujar__ForwardedHeaders__KnownNetworks__0").GetString());
+    }
+
+    /// <summary>(published, target) of each port, whether Compose wrote it long (v2) or short (v1: "5080:80").</summary>
+    private static IEnumerable<(int Published, int Target)> Ports(JsonElement service) =>
+        service.TryGetProperty("ports", out var ports)
+            ? ports.EnumerateArray().Select(p => p.ValueKind == JsonValueKind.String
+                ? (int.Parse(p.GetString()!.Split(':')[0]), int.Parse(p.GetString()!.Split(':')[1].Split('/')[0]))
+                : (int.Parse(p.GetProperty("published").ToString()), p.GetProperty("target").GetInt32()))
+            : [];
+
     private static string? Condition(JsonElement service, string dependency) =>
         service.TryGetProperty("depends_on", out var dependsOn) && dependsOn.TryGetProperty(dependency, out var d)
             ? d.GetProperty("condition").GetString()
