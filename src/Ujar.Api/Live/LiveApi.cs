@@ -38,6 +38,8 @@ public static class LiveApi
             : ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<LiveHub>>(sp));
         services.AddSingleton<LiveFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveFollower>());
+        services.AddSingleton<RedisReachable>();
+        services.AddHealthChecks().AddCheck<RedisReachable>("redis", tags: [HealthApi.Ready], timeout: TimeSpan.FromSeconds(5));
         return services;
     }
 

@@ -10,8 +10,9 @@ namespace Ujar.Api.Setup;
 /// <summary>
 /// <c>/healthz/live</c>: the process answers (a liveness probe restarts it when it does not). <c>/healthz/ready</c>: every
 /// check tagged <see cref="Ready"/> passes, so the instance can take traffic (a readiness probe or load balancer sends it
-/// none until then); <c>503</c> ProblemDetails naming the failing checks otherwise. <c>/healthz</c>: the older summary
-/// with the PostGIS version. A new dependency (Redis) is one more <c>AddCheck</c> in <see cref="AddHealth"/>.
+/// none until then); <c>503</c> ProblemDetails naming the failing checks otherwise. A check that reports itself
+/// degraded (Redis, Live/RedisReachable.cs) leaves the instance ready, answered <c>200 {"status":"degraded"}</c>.
+/// <c>/healthz</c>: the older summary with the PostGIS version. A feature adds its own checks, tagged <see cref="Ready"/>.
 /// </summary>
 public static class HealthApi
 {
@@ -58,9 +59,11 @@ public static class HealthApi
 
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
     {
-        var checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status == HealthStatus.Healthy ? "ok" : "failing");
-        if (report.Status == HealthStatus.Healthy)
-            return context.Response.WriteAsJsonAsync(new Readiness("ok", checks), JsonSerializerOptions.Web);
+        var checks = report.Entries.Where(e => e.Value.Description != Live.RedisReachable.NotConfigured)
+            .ToDictionary(e => e.Key, e => e.Value.Status == HealthStatus.Healthy ? "ok" : "failing");
+        if (report.Status != HealthStatus.Unhealthy)
+            return context.Response.WriteAsJsonAsync(new Readiness(report.Status == HealthStatus.Healthy ? "ok" : "degraded", checks),
+                JsonSerializerOptions.Web);
         // The reasons (an exception's message may name a host) go to the log, which the health check service writes.
         var failing = string.Join(", ", checks.Where(c => c.Value != "ok").Select(c => c.Key));
         var problem = Problems.Create(StatusCodes.Status503ServiceUnavailable, "not_ready",

@@ -54,7 +54,7 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
     /// <summary>One seed per route (two where a route takes two kinds of body). A new route needs one here.</summary>
     public static readonly RouteSeed[] Seeds =
     [
-        new("GET", "/healthz"),
+        new("GET", "/healthz"), new("GET", "/healthz/live"), new("GET", "/healthz/ready"),
         new("GET", "/api/config"),
         new("GET", "/openapi/v1.json"),
         new("GET", "/") { Callers = Public },
@@ -62,6 +62,7 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
         new("GET", "/perencana"), new("GET", "/masuk"), new("GET", "/petugas"), new("GET", "/opd"), new("GET", "/kinerja"),
 
         new("POST", "/api/auth/login", BodyKind.Json) { Query = K(("cookie", Kind.Bool)), Members = [("email", "\"siapa@uji.local\""), ("password", "\"kata-sandi-1\"")] },
+        new("POST", "/api/auth/refresh", BodyKind.Json) { Members = [("refreshToken", "\"0123456789abcdef0123456789abcdef.AAAA\"")] },
         new("POST", "/api/auth/logout"),
         new("GET", "/api/auth/me") { Callers = StaffAndAdmin },
 

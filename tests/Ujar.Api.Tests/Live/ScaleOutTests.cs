@@ -206,8 +206,11 @@ public sealed class RedisOutageTests
         var first = await filer.FileAsync(0.025, 100.025);
         var seen = await client.NextAsync(after: watch.LastSeq, within: TimeSpan.FromSeconds(2));
         Assert.Equal(first, seen.Ticket);
+        Assert.Equal(("ok", "ok"), await ReadinessAsync(filer));
 
         redis.Stop();
+        // Still ready (filing works), but says what is missing.
+        Assert.Equal(("degraded", "failing"), await ReadinessAsync(filer));
         var duringOutage = new List<string>();
         for (var i = 0; i < 3; i++) duringOutage.Add(await filer.FileAsync(0.03 + i * 0.005, 100.03));
 
@@ -226,5 +229,14 @@ public sealed class RedisOutageTests
             await Task.Delay(TimeSpan.FromSeconds(1));
             if (client.Drain().Any(e => e.Ticket == ticket)) break;
         }
+        Assert.Equal(("ok", "ok"), await ReadinessAsync(filer));
+    }
+
+    private static async Task<(string? Status, string? Redis)> ReadinessAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/healthz/ready");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        return (body.GetProperty("status").GetString(), body.GetProperty("checks").GetProperty("redis").GetString());
     }
 }

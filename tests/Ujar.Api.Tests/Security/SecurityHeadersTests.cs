@@ -36,6 +36,7 @@ public sealed class SecurityHeadersTests(ProxiedCityApp city) : IClassFixture<Pr
         var email = await city.App.CreateAccountAsync("planner");
         var request = OverHttps(HttpMethod.Post, "/api/auth/login?cookie=true", forwardedFor);
         request.Content = JsonContent.Create(new { email, password = TestAccounts.Password });
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");   // as the sign-in page's own request
         var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response;

@@ -41,6 +41,7 @@ public sealed class HealthTests(FixtureCityApp city) : IClassFixture<FixtureCity
         Assert.Equal("ok", body.GetProperty("status").GetString());
         Assert.Equal("ok", body.GetProperty("checks").GetProperty("database").GetString());
         Assert.Equal("ok", body.GetProperty("checks").GetProperty("boundaries").GetString());
+        Assert.False(body.GetProperty("checks").TryGetProperty("redis", out _), "no Redis configured, none checked");
 
         // The older summary stays as it was.
         var summary = await (await client.GetAsync("/healthz")).ReadJsonAsync();
