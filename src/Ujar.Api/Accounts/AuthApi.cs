@@ -59,7 +59,7 @@ public static class AuthApi
 
         var email = body.Email.Trim();
         var now = clock.GetUtcNow();
-        var throttle = SignInThrottle.KeysFor(email, Sessions.ClientAddress(http));
+        var throttle = SignInThrottle.KeysFor(email, ClientAddress.Of(http));
         if (await SignInThrottle.BeginAttemptAsync(db, throttle, now, ct) is { } wait) return TooManyAttempts(http, wait);
 
         var users = signIn.UserManager;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -35,11 +33,9 @@ public static class SignInThrottle
     /// <summary>The two keys one attempt counts under.</summary>
     public sealed record Keys(string Pair, string Address);
 
-    public static Keys KeysFor(string email, IPAddress? address)
-    {
-        var client = AddressKey(address);
-        return new Keys(Hash($"pair\n{email.Trim().ToUpperInvariant()}\n{client}"), Hash($"address\n{client}"));
-    }
+    /// <param name="client">The client's address as the abuse limits count it (<see cref="Limits.ClientAddress"/>).</param>
+    public static Keys KeysFor(string email, string client) =>
+        new(Hash($"pair\n{email.Trim().ToUpperInvariant()}\n{client}"), Hash($"address\n{client}"));
 
     /// <summary>
     /// Counts an attempt under both keys, or, when either is waiting, counts nothing and returns how long it still waits.
@@ -94,16 +90,6 @@ public static class SignInThrottle
         DateTime? blockedUntil = wait > TimeSpan.Zero ? now + wait : null;
         await db.SignInThrottle.Where(t => t.Key == key).ExecuteUpdateAsync(u => u.SetProperty(t => t.BlockedUntil, blockedUntil), ct);
         return true;
-    }
-
-    private static string AddressKey(IPAddress? address)
-    {
-        if (address is null) return "-";
-        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4().ToString();
-        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
