@@ -28,6 +28,10 @@ public sealed class Chromium : IAsyncLifetime
     {
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"{ExecutablePath} not found: install it with `.ci/ensure-deps --browser` (apt-get install chromium)");
+        // Ceilings, not expectations: on a busy 2-core machine (CI, or other work beside the suite) a page can take
+        // several seconds to settle, and Playwright's 5 s / 30 s defaults failed tests that were right. A test about
+        // promptness passes its own short timeout.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -59,6 +63,7 @@ public sealed class Chromium : IAsyncLifetime
             options.Permissions = ["geolocation"];
         }
         var context = await Browser.NewContextAsync(options);
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 
