@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
 using Ujar.Api.Accounts;
 using Ujar.Api.Categories;
 using Ujar.Api.Complaints;
@@ -100,72 +102,110 @@ public static class DemoHistory
     private enum Hand { Staff, Crew, Reporter, Supporter }
 
     /// <summary>One planned step: who (<see cref="By"/> of <see cref="Opd"/>) moves the complaint to <see cref="To"/> at
-    /// <see cref="At"/>; a supporter's step backs it instead.</summary>
+    /// <see cref="At"/>, with what it needs; a supporter's step backs it instead, from <see cref="Device"/> at
+    /// <see cref="Address"/> (hashes). Everything random is drawn when planning, so the steps can be played in parallel.</summary>
     private sealed record Step(DateTime At, Complaint Complaint, Hand By, string Opd, ComplaintStatus To, string? Note = null,
-        Complaint? Original = null, string? TargetOpd = null, bool AfterPhoto = false);
+        Complaint? Original = null, string? TargetOpd = null, int? Evidence = null, Point? Position = null, string? Device = null,
+        string? Address = null);
+
+    /// <summary>How many complaints' steps of a day are played at once: the steps are small transactions whose time is
+    /// mostly round trips, so a few connections overlap their waits.</summary>
+    private const int Players = 4;
 
     public static async Task<Played> PlayAsync(IServiceProvider services, Filings filings, Random random, DateTime nowUtc, ILogger logger,
         CancellationToken ct)
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<UjarDb>>();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         // The watcher judges by the cached calendar; a seeding command has not started the service that loads it.
         var calendars = services.GetRequiredService<WorkingCalendars>();
-        await calendars.ReloadAsync(db, ct);
-        var people = await People.LoadAsync(db, ct);
+        People people;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await calendars.ReloadAsync(db, ct);
+            people = await People.LoadAsync(db, ct);
+        }
         var photoStore = services.GetRequiredService<PhotoStore>();
         var evidence = DemoEvidence.Make(random);
         var watcher = services.GetRequiredService<SlaWatcher>();
-        var planner = new Planner(calendars.Current, services.GetRequiredService<ComplaintRouter>().Categories, filings, random);
-
+        var planner = new Planner(calendars.Current, services.GetRequiredService<ComplaintRouter>().Categories, filings, evidence.Count, random);
         var steps = filings.Complaints.SelectMany(planner.Plan).Where(s => s.At <= nowUtc).OrderBy(s => s.At).ToList();
-        var ticks = WatcherTicks(filings.Complaints.Min(c => c.CreatedAt), nowUtc).GetEnumerator();
-        var hasTick = ticks.MoveNext();
-        var derailed = new HashSet<Complaint>();
-        int made = 0, escalated = 0, autoClosed = 0, supports = 0, refused = 0;
-        foreach (var step in steps)
+
+        var players = new ConcurrentBag<UjarDb>();
+        for (var i = 0; i < Players; i++)
         {
-            for (; hasTick && ticks.Current <= step.At; hasTick = ticks.MoveNext())
+            var db = await dbFactory.CreateDbContextAsync(ct);
+            // Thousands of small transactions: made-up history need not wait for each commit to reach the disk (a crash
+            // loses at most the last moment of it, never consistency). The setting is this connection's, held open to the end.
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("SET synchronous_commit = off", ct);
+            players.Add(db);
+        }
+        var derailed = new ConcurrentDictionary<Complaint, bool>();
+        int made = 0, escalated = 0, autoClosed = 0, supports = 0, refused = 0;
+        try
+        {
+            var next = 0;
+            foreach (var tick in WatcherTicks(filings.Complaints.Min(c => c.CreatedAt), nowUtc).Append(DateTime.MaxValue))
             {
-                var run = await watcher.RunOnceAsync(ticks.Current, ct);
+                // The day before the watcher's look, played a complaint at a time; a repeat goes with its original,
+                // whose supporters it moves.
+                var day = new List<Step>();
+                for (; next < steps.Count && steps[next].At < tick; next++) day.Add(steps[next]);
+                await Parallel.ForEachAsync(day.GroupBy(s => filings.Repeats.GetValueOrDefault(s.Complaint, s.Complaint)),
+                    new ParallelOptions { MaxDegreeOfParallelism = Players, CancellationToken = ct }, async (story, token) =>
+                    {
+                        players.TryTake(out var db);
+                        try
+                        {
+                            foreach (var step in story)
+                                if (!derailed.ContainsKey(step.Complaint)) await PlayAsync(db!, step);
+                        }
+                        finally
+                        {
+                            players.Add(db!);
+                        }
+                    });
+                if (tick == DateTime.MaxValue) break;
+                var run = await watcher.RunOnceAsync(tick, ct);
                 (escalated, autoClosed) = (escalated + run.Escalated, autoClosed + run.Closed);
             }
-            if (derailed.Contains(step.Complaint)) continue;
+        }
+        finally
+        {
+            foreach (var db in players) await db.DisposeAsync();
+        }
+        return new Played(made, escalated, autoClosed, supports, refused);
+
+        async Task PlayAsync(UjarDb db, Step step)
+        {
             db.ChangeTracker.Clear();
             if (step.By == Hand.Supporter)
             {
                 // A supporter who comes after the work is done is turned away, as the page would; the plan goes on.
-                if (await SupportsApi.BackAsync(db, step.Complaint.Ticket, RandomHash(random), RandomHash(random), int.MaxValue, step.At, ct)
+                if (await SupportsApi.BackAsync(db, step.Complaint.Ticket, step.Device!, step.Address!, int.MaxValue, step.At, ct)
                     is SupportsApi.Backing.Counted { Added: true })
-                    supports++;
-                continue;
+                    Interlocked.Increment(ref supports);
+                return;
             }
 
-            List<ProcessedPhoto> photos = step.AfterPhoto ? [DemoEvidence.CopyOf(evidence[random.Next(evidence.Count)])] : [];
+            List<ProcessedPhoto> photos = step.Evidence is { } picture ? [DemoEvidence.CopyOf(evidence[picture])] : [];
             await photoStore.SaveFilesAsync(photos, ct);
-            var request = new ChangeRequest(step.To, step.Note, step.Original?.Ticket, step.TargetOpd,
-                Position: step.By == Hand.Crew ? CrewPosition(random, step.Complaint) : null,
+            var request = new ChangeRequest(step.To, step.Note, step.Original?.Ticket, step.TargetOpd, Position: step.Position,
                 Photos: photos.Count == 0 ? null : photos.Select(p => (p, PhotoKind.After)).ToList());
             var actor = step.By == Hand.Reporter ? ChangeActor.Reporter(filings.ReporterTokens[step.Complaint]) : people.Of(step.Opd, step.By);
             var outcome = await ComplaintStatusChanges.ChangeAsync(db, step.Complaint.Ticket, request, actor, step.At, ct);
             if (outcome is ComplaintStatusChanges.Changed)
             {
-                made++;
-                continue;
+                Interlocked.Increment(ref made);
+                return;
             }
             photoStore.DeleteFiles(photos);
             // A plan that breaks a rule is a bug of the plan: the rest of that complaint's history is not played.
-            derailed.Add(step.Complaint);
-            refused++;
+            derailed[step.Complaint] = true;
+            Interlocked.Increment(ref refused);
             logger.LogWarning("Demo history: {Ticket} {To} by {By} at {At:u} refused ({Outcome}); the rest of its plan is dropped",
                 step.Complaint.Ticket, step.To, step.By, step.At, outcome);
         }
-        for (; hasTick; hasTick = ticks.MoveNext())
-        {
-            var run = await watcher.RunOnceAsync(ticks.Current, ct);
-            (escalated, autoClosed) = (escalated + run.Escalated, autoClosed + run.Closed);
-        }
-        return new Played(made, escalated, autoClosed, supports, refused);
     }
 
     /// <summary>Just after every midnight WIB (when deadlines end) from the first filing up to now.</summary>
@@ -177,21 +217,6 @@ public static class DemoHistory
             if (tick > nowUtc) yield break;
             yield return tick;
         }
-    }
-
-    /// <summary>Where a crew stands when it reports: at the pin, a few metres off; now and then across the road from a
-    /// different spot, far enough for staff to be asked to look (<see cref="ComplaintStatusChanges.ReviewDistanceMeters"/>).</summary>
-    private static NetTopologySuite.Geometries.Point CrewPosition(Random random, Complaint complaint)
-    {
-        var (lat, lon) = DemoPlacement.Near(random, complaint.Location, DemoRandom.Chance(random, 0.03) ? 250 : 8);
-        return Wgs84.Point(Math.Round(lon, 6), Math.Round(lat, 6));
-    }
-
-    private static string RandomHash(Random random)
-    {
-        var bytes = new byte[32];
-        random.NextBytes(bytes);
-        return Convert.ToHexStringLower(bytes);
     }
 
     /// <summary>The demo staff member and crew of each OPD (<see cref="DemoAccounts"/>), as the staff API would name them.</summary>
@@ -210,7 +235,8 @@ public static class DemoHistory
 
     /// <summary>Plans one complaint's history. Times: staff and crews in office hours (08:00–16:00 WIB) on working days,
     /// citizens between 06:30 and 21:30 any day; every step after the one before.</summary>
-    private sealed class Planner(WorkingCalendar calendar, IReadOnlyDictionary<string, Category> categories, Filings filings, Random random)
+    private sealed class Planner(WorkingCalendar calendar, IReadOnlyDictionary<string, Category> categories, Filings filings, int pictures,
+        Random random)
     {
         // Complaints are planned in filing order, so an original is planned before its repeats.
         private readonly HashSet<Complaint> _rerouted = [];
@@ -273,7 +299,7 @@ public static class DemoHistory
             steps.Add(new(t, complaint, Hand.Staff, opd, ComplaintStatus.Assigned));
             if (stallsAt == 1) return true;
             t = Office(t, random.Next(habits.DispatchDays + 1));
-            steps.Add(new(t, complaint, Hand.Crew, opd, ComplaintStatus.InProgress));
+            steps.Add(new(t, complaint, Hand.Crew, opd, ComplaintStatus.InProgress, Position: CrewPosition(complaint)));
             if (stallsAt == 2) return true;
 
             var resolveDays = categories.TryGetValue(complaint.CategoryCode, out var category) ? category.ResolveDays : 7;
@@ -284,7 +310,8 @@ public static class DemoHistory
                 : DemoTime.WorkingDaysAfter(calendar, DemoTime.WibDate(t), 1 + random.Next(3));
             t = fixDay > DemoTime.WibDate(t) ? Office(DemoTime.Utc(fixDay, TimeSpan.Zero), 0) : Office(t, 0);
             var notes = ResolvedNotes.GetValueOrDefault(complaint.CategoryCode, ResolvedNotes["lainnya"]);
-            steps.Add(new(t, complaint, Hand.Crew, opd, ComplaintStatus.Resolved, notes[random.Next(notes.Length)], AfterPhoto: true));
+            steps.Add(new(t, complaint, Hand.Crew, opd, ComplaintStatus.Resolved, notes[random.Next(notes.Length)],
+                Evidence: random.Next(pictures), Position: CrewPosition(complaint)));
             return false;
         }
 
@@ -295,7 +322,22 @@ public static class DemoHistory
             var count = 1 + (int)(popularity.Most * Math.Pow(random.NextDouble(), 2));
             for (var i = 0; i < count; i++)
                 steps.Add(new(complaint.CreatedAt.AddHours(1 + 240 * Math.Pow(random.NextDouble(), 2)), complaint, Hand.Supporter, complaint.OpdCode,
-                    ComplaintStatus.Received));
+                    ComplaintStatus.Received, Device: RandomHash(), Address: RandomHash()));
+        }
+
+        /// <summary>Where a crew stands when it reports: at the pin, a few metres off; now and then from a different spot,
+        /// far enough for staff to be asked to look (<see cref="ComplaintStatusChanges.ReviewDistanceMeters"/>).</summary>
+        private Point CrewPosition(Complaint complaint)
+        {
+            var (lat, lon) = DemoPlacement.Near(random, complaint.Location, DemoRandom.Chance(random, 0.03) ? 250 : 8);
+            return Wgs84.Point(Math.Round(lon, 6), Math.Round(lat, 6));
+        }
+
+        private string RandomHash()
+        {
+            var bytes = new byte[32];
+            random.NextBytes(bytes);
+            return Convert.ToHexStringLower(bytes);
         }
 
         private int FirstAnswerDays(Habits habits) => DemoRandom.Pick(random, habits.VerifyAfter, v => v.Weight).Days;
@@ -317,8 +359,9 @@ public static class DemoHistory
         /// <summary>A moment when a citizen answers, <paramref name="days"/> calendar days after <paramref name="after"/>.</summary>
         private DateTime Citizen(DateTime after, int days)
         {
-            var at = DemoTime.Utc(DemoTime.WibDate(after).AddDays(days), TimeSpan.FromHours(6.5 + 15 * random.NextDouble()));
-            return at > after ? at : after.AddMinutes(30 + random.Next(270));
+            var day = DemoTime.WibDate(after).AddDays(days);
+            var at = DemoTime.Utc(day, TimeSpan.FromHours(6.5 + 15 * random.NextDouble()));
+            return at > after ? at : DemoTime.Utc(day.AddDays(1), TimeSpan.FromHours(6.5 + 15 * random.NextDouble()));
         }
     }
 }
