@@ -115,6 +115,7 @@ public static class DemoHistory
     public static async Task<Played> PlayAsync(IServiceProvider services, Filings filings, Random random, DateTime nowUtc, ILogger logger,
         CancellationToken ct)
     {
+        if (filings.Complaints.Count == 0) return new Played(0, 0, 0, 0, 0);
         var dbFactory = services.GetRequiredService<IDbContextFactory<UjarDb>>();
         // The watcher judges by the cached calendar; a seeding command has not started the service that loads it.
         var calendars = services.GetRequiredService<WorkingCalendars>();
