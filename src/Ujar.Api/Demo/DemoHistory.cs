@@ -95,8 +95,8 @@ public static class DemoHistory
     /// <summary>How likely a complaint of a category draws supporters, and at most how many.</summary>
     private static readonly Dictionary<string, (double Chance, int Most)> Popularity = new()
     {
-        ["genangan_air"] = (0.3, 25), ["jalan_rusak"] = (0.25, 18), ["sampah"] = (0.15, 10), ["penerangan_jalan"] = (0.1, 8),
-        ["pohon_membahayakan"] = (0.1, 6),
+        ["genangan_air"] = (0.2, 25), ["jalan_rusak"] = (0.15, 15), ["sampah"] = (0.08, 8), ["penerangan_jalan"] = (0.06, 6),
+        ["pohon_membahayakan"] = (0.06, 5),
     };
 
     private enum Hand { Staff, Crew, Reporter, Supporter }
