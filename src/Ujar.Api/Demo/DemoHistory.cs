@@ -49,7 +49,7 @@ public static class DemoHistory
         ["pupr"] = new([(1, 5), (2, 3), (3, 1)], 2, 0.66, 6, 0.08, 0.10, 3),
         ["diskominfo"] = new([(1, 3), (2, 4), (3, 2)], 2, 0.5, 8, 0.12, 0.07, 0),
         // Slow with a backlog: few people for social cases, long verification, many still waiting.
-        ["dinsos"] = new([(2, 3), (3, 4), (5, 3)], 3, 0.3, 10, 0.3, 0.12, 0),
+        ["dinsos"] = new([(2, 3), (3, 4), (5, 3)], 3, 0.2, 10, 0.3, 0.12, 0),
     };
 
     private static readonly Habits Ordinary = new([(1, 1)], 1, 0.7, 5, 0.08, 0.08, 0);

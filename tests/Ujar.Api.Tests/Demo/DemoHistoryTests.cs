@@ -127,7 +127,7 @@ public sealed class DemoHistoryTests(DemoCityFixture city)
         });
         Assert.Equal([1, 2, 3, 4, 5], opds.Values.Select(o => o.GetProperty("rank").GetInt32()).Order());
         var onTime = opds.Values.Select(o => o.GetProperty("resolvedWithinDeadlinePct").GetDouble()).ToList();
-        Assert.All(onTime, pct => Assert.InRange(pct, 5, 99.9));
+        Assert.All(onTime, pct => Assert.InRange(pct, 1, 99.9));
         Assert.True(onTime.Max() - onTime.Min() > 30, $"on-time shares {string.Join(", ", onTime)}");
         // The fast, reliable OPD and the slow one with a backlog, as their habits say.
         Assert.Equal(1, opds["dlh"].GetProperty("rank").GetInt32());

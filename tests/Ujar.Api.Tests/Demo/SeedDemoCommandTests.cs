@@ -15,9 +15,10 @@ public sealed class SeedDemoCommandTests
             ["ConnectionStrings__Ujar"] = connectionString, ["Ujar__GisData"] = TestPaths.GisData, ["Ujar__MediaPath"] = media,
         };
 
-        var first = await UjarCli.RunAsync(environment, TimeSpan.FromMinutes(2), "seed-demo", "--count", "40", "--if-empty");
-        var second = await UjarCli.RunAsync(environment, TimeSpan.FromMinutes(2), "seed-demo", "--count", "40", "--if-empty");
-        var third = await UjarCli.RunAsync(environment, TimeSpan.FromMinutes(2), "seed-demo", "--count", "10");
+        // Generous: each run starts a service, creates the demo accounts and plays half a year of history, on a busy machine.
+        var first = await UjarCli.RunAsync(environment, TimeSpan.FromMinutes(5), "seed-demo", "--count", "40", "--if-empty");
+        var second = await UjarCli.RunAsync(environment, TimeSpan.FromMinutes(5), "seed-demo", "--count", "40", "--if-empty");
+        var third = await UjarCli.RunAsync(environment, TimeSpan.FromMinutes(5), "seed-demo", "--count", "10");
 
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.True(second.ExitCode == 0, second.Output);
