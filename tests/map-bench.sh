@@ -34,9 +34,9 @@ for db in ujar_empty ujar; do
   run_api migrate
   run_api seed-demo --count 0
 done
-echo "== seed-demo --count $complaints (demo complaints routed by the real router, spread as a city reports)"
+echo "== seed-demo --count $complaints --without-history (demo complaints routed by the real router, spread as a city reports)"
 seed_started=$(date +%s.%N)
-run_api seed-demo --count "$complaints" --seed 20261128
+run_api seed-demo --count "$complaints" --seed 20261128 --without-history
 seed_seconds=$(awk -v a="$seed_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
 psql_ -d ujar -c "VACUUM ANALYZE"
 rows=$(psql_ -d ujar -At -c "SELECT count(*) FROM complaints")

@@ -54,8 +54,13 @@ public static class ComplaintStatusChanges
     /// changed by someone who may not touch it.</summary>
     public sealed record OriginalOutOfScope(string Original, string OriginalOpd) : Outcome;
 
+    public static Task<Outcome> ChangeAsync(UjarDb db, string ticket, ChangeRequest request, ChangeActor actor,
+        CancellationToken ct) => ChangeAsync(db, ticket, request, actor, DateTime.UtcNow, ct);
+
+    /// <summary>The change as made at <paramref name="atUtc"/>: the time its steps, photos and live events carry. The deadline
+    /// watcher passes the moment it judged by; the demo history passes the moments it plays.</summary>
     public static async Task<Outcome> ChangeAsync(UjarDb db, string ticket, ChangeRequest request, ChangeActor actor,
-        CancellationToken ct)
+        DateTime atUtc, CancellationToken ct)
     {
         ticket = ticket.Trim().ToUpperInvariant();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -85,7 +90,7 @@ public static class ComplaintStatusChanges
         var transition = Lifecycle.AllowedFrom(complaint.Status).Single(x => x.To == request.To);
         if (!transition.By.HasFlag(actor.Kind)) return new Forbidden();
 
-        var at = DateTime.UtcNow;
+        var at = DateTime.SpecifyKind(atUtc, DateTimeKind.Utc);
         var distance = request.Position is { } position ? MetersBetween(position, complaint.Location) : (double?)null;
         var step = Step(complaint, request.To, request.Note, actor, at);
         step.InternalNote = string.IsNullOrWhiteSpace(request.InternalNote) ? null : request.InternalNote.Trim();

@@ -90,7 +90,7 @@ public sealed class SlaWatcher(IDbContextFactory<UjarDb> dbFactory, WorkingCalen
                 // The reporter may answer at this very moment: then this change finds another status or version and
                 // does nothing, which is right.
                 var outcome = await ComplaintStatusChanges.ChangeAsync(db, ticket,
-                    new ChangeRequest(ComplaintStatus.Closed, AutoCloseNote), ChangeActor.System, ct);
+                    new ChangeRequest(ComplaintStatus.Closed, AutoCloseNote), ChangeActor.System, nowUtc, ct);
                 if (outcome is ComplaintStatusChanges.Changed) closed++;
                 else logger.LogDebug("Not closing {Ticket} resolved at {ResolvedAt}: {Outcome}", ticket, resolvedAt, outcome);
                 db.ChangeTracker.Clear();

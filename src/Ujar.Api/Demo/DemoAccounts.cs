@@ -5,7 +5,8 @@ using Ujar.Api.Accounts;
 namespace Ujar.Api.Demo;
 
 /// <summary>
-/// One account per role for the demo city, with staff and crews of two OPDs so scoping can be seen at work. They all
+/// One account per role for the demo city, with a staff member and a crew for every OPD: they made the demo history
+/// (<see cref="DemoHistory"/>), and scoping can be seen at work. They all
 /// share one password: <c>UJAR_DEMO_PASSWORD</c>, or a generated one printed once when the accounts are created.
 /// Outside the demo no account exists until an admin creates it.
 /// </summary>
@@ -21,6 +22,12 @@ public static class DemoAccounts
         ("pupr.crew@ujar.local", Roles.Crew, "pupr", "Tim Lapangan PUPR"),
         ("dlh.staff@ujar.local", Roles.OpdStaff, "dlh", "Staf DLH"),
         ("dlh.crew@ujar.local", Roles.Crew, "dlh", "Tim Lapangan DLH"),
+        ("dishub.staff@ujar.local", Roles.OpdStaff, "dishub", "Staf Dinas Perhubungan"),
+        ("dishub.crew@ujar.local", Roles.Crew, "dishub", "Tim Lapangan Dishub"),
+        ("dinsos.staff@ujar.local", Roles.OpdStaff, "dinsos", "Staf Dinas Sosial"),
+        ("dinsos.crew@ujar.local", Roles.Crew, "dinsos", "Pendamping Lapangan Dinsos"),
+        ("diskominfo.staff@ujar.local", Roles.OpdStaff, "diskominfo", "Staf Diskominfo"),
+        ("diskominfo.crew@ujar.local", Roles.Crew, "diskominfo", "Tim Lapangan Diskominfo"),
     ];
 
     public static async Task SeedAsync(IServiceProvider services, ILogger logger, CancellationToken ct = default)

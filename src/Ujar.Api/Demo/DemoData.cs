@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using NetTopologySuite.Geometries;
 using Ujar.Api.Boundaries;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
@@ -10,30 +9,24 @@ using Ujar.Api.Setup;
 namespace Ujar.Api.Demo;
 
 /// <summary>
-/// Demo complaints that look like a city's, not like noise: categories weighted as a city sees them, flooding where
-/// water collects after rain (on the rainy days), more reports in dense old-town kelurahan, older reports further
-/// along the lifecycle, Indonesian descriptions. Everything is routed by the real router, so it is all consistent.
+/// A demo city whose history is real. <see cref="SeedAsync"/> files complaints over the last <see cref="Days"/> days as a
+/// city sees them — categories weighted, flooding after rain in the rainy season (<see cref="DemoWeather"/>), pins from
+/// <see cref="DemoPlacement"/>, Indonesian descriptions, some reported twice — every one routed by the real router;
+/// then <see cref="DemoHistory"/> plays what the OPDs, crews, reporters and the deadline watcher did with them, through
+/// the same status changes the staff API makes.
 /// </summary>
 public static class DemoData
 {
     public const int DefaultCount = 1500;
-    public const int Days = 90;
+    /// <summary>About six months: a rainy season and a dry one.</summary>
+    public const int Days = 182;
+    /// <summary>The share of complaints that report, a few days later and a few metres away, a problem already reported.</summary>
+    private const double RepeatShare = 0.04;
 
     private static readonly (string Category, int Weight)[] CategoryWeights =
     [
         ("jalan_rusak", 18), ("sampah", 17), ("genangan_air", 16), ("penerangan_jalan", 12), ("pohon_membahayakan", 8),
         ("parkir", 8), ("galian_kabel", 6), ("masalah_sosial", 6), ("tiang_pln", 5), ("lainnya", 4),
-    ];
-
-    /// <summary>Low spots where water collects after heavy rain (approximate, for the demo), with a spread in metres.</summary>
-    private static readonly (string Place, double Lat, double Lon, double SigmaMeters, int Weight)[] FloodSpots =
-    [
-        ("Bintan Center, Sei Jang", 0.8990, 104.4760, 120, 5),
-        ("Jl. Gatot Subroto, Tanjung Ayun Sakti", 0.9035, 104.4605, 100, 4),
-        ("Jl. D.I. Panjaitan, Batu IX", 0.9015, 104.5110, 150, 4),
-        ("Pesisir Tanjung Unggat (rob)", 0.9248, 104.4630, 90, 3),
-        ("Kampung Bugis", 0.9570, 104.4725, 140, 2),
-        ("Jl. Ganet, Air Raja", 0.9505, 104.5020, 150, 2),
     ];
 
     private static readonly string[] Streets =
@@ -102,11 +95,14 @@ public static class DemoData
         ],
     };
 
-
     private static readonly string[] Names = ["Siti Aminah", "Budi Santoso", "Rahmat Hidayat", "Nurhayati", "Andi Pratama", "Dewi Lestari", "Syafrizal", "Wan Fitri"];
 
-    public static async Task SeedAsync(IServiceProvider services, int count, int? seed, ILogger logger, CancellationToken ct = default)
+    /// <summary>Files <paramref name="count"/> demo complaints and plays their history; without <paramref name="history"/>
+    /// they stay as filed (all Diterima), which is what a load benchmark of the map needs, at a fraction of the time.</summary>
+    public static async Task SeedAsync(IServiceProvider services, int count, int? seed, ILogger logger, bool history = true,
+        CancellationToken ct = default)
     {
+        var started = TimeProvider.System.GetTimestamp();
         var dbFactory = services.GetRequiredService<IDbContextFactory<UjarDb>>();
         var router = services.GetRequiredService<ComplaintRouter>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -115,15 +111,17 @@ public static class DemoData
             await ImportDemoBoundariesAsync(services, logger, ct);
         await router.ReloadAsync(db, ct);
         if (!router.IsLoaded) throw new InvalidOperationException("no active boundaries to route demo complaints with");
+        // The history is made by the demo staff and crews, so they exist first.
+        await DemoAccounts.SeedAsync(services, logger, ct);
 
         var random = seed is { } s ? new Random(s) : new Random();
         var now = DateTime.UtcNow;
-        var rainDays = Enumerable.Range(0, 14).Select(_ => random.Next(Days)).ToHashSet();
-        var city = City.Survey(router);
+        var weather = DemoWeather.Of(random, DemoTime.WibDate(now), Days);
+        var city = DemoPlacement.City.Survey(router);
 
-        var complaints = new List<Complaint>(count);
+        var filings = new List<Complaint>(count);
         var attempts = 0;
-        while (complaints.Count < count)
+        while (filings.Count < count)
         {
             // Demo boundaries are approximate, so some scattered pins fall outside them; a city that refuses
             // nearly everything means the boundaries are not the city's.
@@ -132,67 +130,82 @@ public static class DemoData
             // Midnight WIB is 17:00 UTC the day before; people report between 06:00 and 22:00 WIB.
             var created = now.AddDays(-dayAgo).Date.AddHours(-7 + 6 + random.NextDouble() * 16);
             if (created > now) created = now.AddMinutes(-random.Next(1, 600));
-            if (Plausible(city, random, created, rainy: rainDays.Contains(dayAgo)) is not { } complaint) continue;
-            complaint.Status = StatusForAge(random, (now - created).TotalDays);
-            complaints.Add(complaint);
+            if (Plausible(city, random, created, weather.IsRainy(DemoTime.WibDate(created))) is not { } complaint) continue;
+            filings.Add(complaint);
         }
+        filings.Sort((a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
+        var repeats = Repeats(city, random, filings);
+
+        // Every filing gets its reporter's secret, as intake gives it; the history plays the reporters' answers with it.
+        var reporterTokens = filings.ToDictionary(c => c, _ => ReporterToken.New());
+        foreach (var (complaint, token) in reporterTokens) complaint.ReporterTokenHash = ReporterToken.Hash(token);
 
         // Tickets follow filing order, per WIB year, from the same counter live intake uses.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var year in complaints.OrderBy(c => c.CreatedAt).GroupBy(c => Wib.Year(c.CreatedAt)))
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var inYear = year.ToList();
-            var number = await Tickets.ReserveAsync(db, year.Key, inYear.Count) - inYear.Count;
-            foreach (var complaint in inYear) complaint.Ticket = Tickets.Format(year.Key, ++number);
+            foreach (var year in filings.GroupBy(c => Wib.Year(c.CreatedAt)))
+            {
+                var inYear = year.ToList();
+                var number = await Tickets.ReserveAsync(db, year.Key, inYear.Count) - inYear.Count;
+                foreach (var complaint in inYear) complaint.Ticket = Tickets.Format(year.Key, ++number);
+            }
+            db.Complaints.AddRange(filings);
+            await db.SaveChangesAsync(ct);
+            // Like live intake, every insert is in the event log, so the log's followers (the hotspot points) see them.
+            await LiveEvents.AppendAsync(db, filings.Select(c => LiveEvents.Of(LiveEventType.ComplaintFiled, c, c.CreatedAt)).ToList(), ct);
+            await tx.CommitAsync(ct);
         }
-        db.Complaints.AddRange(complaints);
-        await db.SaveChangesAsync(ct);
-        // Like live intake, every insert is in the event log, so the log's followers (the hotspot points) see them.
-        await LiveEvents.AppendAsync(db, complaints.Select(c => LiveEvents.Of(LiveEventType.ComplaintFiled, c, c.CreatedAt)).ToList(), ct);
-        await tx.CommitAsync(ct);
-        logger.LogInformation("Seeded {Count} demo complaints over the last {Days} days", complaints.Count, Days);
-        await DemoAccounts.SeedAsync(services, logger, ct);
-    }
+        var filed = TimeProvider.System.GetElapsedTime(started);
 
-    /// <summary>The active boundaries as the demo scatters pins over them: dense old-town kelurahan (small ones)
-    /// report more per km² than the large, green ones.</summary>
-    public sealed class City
-    {
-        private City(ComplaintRouter router)
+        if (!history)
         {
-            Router = router;
-            GenerationId = router.ActiveGenerationId;
-            Kelurahan = router.Kelurahan.Select(k => (k.Geometry.InteriorPoint, MetricProjection.Project(k.Geometry).Area / 1e6)).ToList();
+            logger.LogInformation("Seeded {Count} demo complaints over the last {Days} days in {Seconds:0.0} s, without history",
+                filings.Count, Days, filed.TotalSeconds);
+            return;
         }
-
-        internal ComplaintRouter Router { get; }
-        internal IReadOnlyList<(Point Centroid, double AreaKm2)> Kelurahan { get; }
-        public int? GenerationId { get; }
-
-        public static City Survey(ComplaintRouter router) => new(router);
+        var played = await DemoHistory.PlayAsync(services, new DemoHistory.Filings(filings, repeats, reporterTokens, weather), random, now, logger, ct);
+        logger.LogInformation(
+            "Seeded {Count} demo complaints over the last {Days} days in {Seconds:0.0} s (filing {Filed:0.0} s): {Steps} status steps, {Escalations} escalations, {AutoClosed} closed by the watcher, {Supports} supports, {Refused} planned steps refused",
+            filings.Count, Days, TimeProvider.System.GetElapsedTime(started).TotalSeconds, filed.TotalSeconds, played.Steps, played.Escalations,
+            played.AutoClosed, played.Supports, played.Refused);
     }
 
     /// <summary>
     /// A plausible new complaint filed at <paramref name="at"/> (status <c>received</c>), routed by the real router;
     /// null when its pin fell outside the boundaries (the caller tries again). After heavy rain flooding is much of
-    /// what people report, and it gathers at the low spots. Used for the history of <c>seed-demo</c> and for the
-    /// complaints of <c>serve --demo-live</c> alike.
+    /// what people report. Used for the history of <c>seed-demo</c> and for the complaints of <c>serve --demo-live</c> alike.
     /// </summary>
-    public static Complaint? Plausible(City city, Random random, DateTime at, bool rainy)
+    public static Complaint? Plausible(DemoPlacement.City city, Random random, DateTime at, bool rainy)
     {
-        var category = Pick(random, CategoryWeights, c => c.Category == "genangan_air" ? c.Weight * (rainy ? 4 : 0.6) : c.Weight).Category;
-        var atLowSpot = category == "genangan_air" && random.NextDouble() < (rainy ? 0.9 : 0.7);
-        double lat, lon;
-        if (atLowSpot)
+        var category = DemoRandom.Pick(random, CategoryWeights, c => c.Category == "genangan_air" ? c.Weight * (rainy ? 4 : 0.6) : c.Weight).Category;
+        var (lat, lon) = DemoPlacement.Pin(city, random, category, rainy);
+        return Filed(city, random, category, lat, lon, at);
+    }
+
+    /// <summary>Some filings report again what an earlier one of the last few days reported, a few metres away: the
+    /// complaint is made anew at the earlier one's place, and staff will fold it into the original.</summary>
+    private static Dictionary<Complaint, Complaint> Repeats(DemoPlacement.City city, Random random, List<Complaint> filings)
+    {
+        var repeats = new Dictionary<Complaint, Complaint>();
+        for (var i = 1; i < filings.Count; i++)
         {
-            var spot = Pick(random, FloodSpots, f => f.Weight);
-            (lat, lon) = Scatter(random, spot.Lat, spot.Lon, spot.SigmaMeters);
+            if (!DemoRandom.Chance(random, RepeatShare)) continue;
+            var at = filings[i].CreatedAt;
+            var earlier = new List<Complaint>();
+            for (var j = i - 1; j >= 0 && filings[j].CreatedAt > at.AddDays(-5); j--)
+                if (!repeats.ContainsKey(filings[j])) earlier.Add(filings[j]);
+            if (earlier.Count == 0) continue;
+            var original = earlier[random.Next(earlier.Count)];
+            var (lat, lon) = DemoPlacement.Near(random, original.Location, 15);
+            if (Filed(city, random, original.CategoryCode, lat, lon, at) is not { } repeat || repeat.OpdCode != original.OpdCode) continue;
+            filings[i] = repeat;
+            repeats[repeat] = original;
         }
-        else
-        {
-            var k = Pick(random, city.Kelurahan, k => k.AreaKm2 < 5 ? 3.0 : 1.0);
-            (lat, lon) = Scatter(random, k.Centroid.Y, k.Centroid.X, Math.Sqrt(k.AreaKm2) * 250);
-        }
+        return repeats;
+    }
+
+    private static Complaint? Filed(DemoPlacement.City city, Random random, string category, double lat, double lon, DateTime at)
+    {
         if (city.Router.Route(lon, lat, category) is not { Opd: not null } decision) return null;
 
         // Most of the city complains on WhatsApp; a WhatsApp report always comes with the sender's number.
@@ -222,38 +235,5 @@ public static class DemoData
             if (!report.Committed) throw new InvalidOperationException($"demo boundaries refused:\n{report.ToText()}");
         }
         logger.LogInformation("Loaded the approximate demo boundaries from {Folder}", demo);
-    }
-
-    private static ComplaintStatus StatusForAge(Random random, double days)
-    {
-        (ComplaintStatus, int)[] weights = days switch
-        {
-            < 3 => [(ComplaintStatus.Received, 60), (ComplaintStatus.Verified, 30), (ComplaintStatus.Assigned, 10)],
-            < 14 => [(ComplaintStatus.Received, 10), (ComplaintStatus.Verified, 20), (ComplaintStatus.Assigned, 25), (ComplaintStatus.InProgress, 30),
-                (ComplaintStatus.Resolved, 10), (ComplaintStatus.Rejected, 3), (ComplaintStatus.Duplicate, 2)],
-            _ => [(ComplaintStatus.Assigned, 5), (ComplaintStatus.InProgress, 12), (ComplaintStatus.Resolved, 20), (ComplaintStatus.Closed, 50),
-                (ComplaintStatus.Rejected, 5), (ComplaintStatus.Duplicate, 5), (ComplaintStatus.Reopened, 3)],
-        };
-        return Pick(random, weights, w => w.Item2).Item1;
-    }
-
-    private static (double Lat, double Lon) Scatter(Random random, double lat, double lon, double sigmaMeters)
-    {
-        // Box–Muller; 1° ≈ 111.32 km at the equator, and Tanjungpinang sits at 0.9° N.
-        var r = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * sigmaMeters;
-        var theta = 2 * Math.PI * random.NextDouble();
-        return (lat + r * Math.Sin(theta) / 111_320, lon + r * Math.Cos(theta) / 111_320);
-    }
-
-    private static T Pick<T>(Random random, IReadOnlyList<T> items, Func<T, double> weight)
-    {
-        var total = items.Sum(weight);
-        var roll = random.NextDouble() * total;
-        foreach (var item in items)
-        {
-            roll -= weight(item);
-            if (roll < 0) return item;
-        }
-        return items[^1];
     }
 }

@@ -25,7 +25,7 @@ public sealed class DemoLive(ComplaintRouter router, ComplaintWriter writer, IDb
         // The weather of this demo run: on a rainy afternoon the map fills with flooding at the low spots.
         var rainy = random.NextDouble() < 1.0 / 3;
         logger.LogInformation("Demo live: filing a plausible complaint every few seconds ({Weather})", rainy ? "rainy" : "dry");
-        DemoData.City? city = null;
+        DemoPlacement.City? city = null;
         var played = 0;
         try
         {
@@ -33,7 +33,7 @@ public sealed class DemoLive(ComplaintRouter router, ComplaintWriter writer, IDb
             {
                 await Task.Delay(TimeSpan.FromSeconds(3 + 3 * random.NextDouble()), clock, stoppingToken);
                 if (!router.IsLoaded) continue;
-                if (city is null || city.GenerationId != router.ActiveGenerationId) city = DemoData.City.Survey(router);
+                if (city is null || city.GenerationId != router.ActiveGenerationId) city = DemoPlacement.City.Survey(router);
 
                 var complaint = Enumerable.Range(0, AttemptsPerComplaint)
                     .Select(_ => DemoData.Plausible(city, random, clock.GetUtcNow().UtcDateTime, rainy))

@@ -17,7 +17,7 @@ public sealed class UjarCommand
         ["serve"] = ([], ["--demo-live"]),
         ["migrate"] = ([], []),
         ["import-boundaries"] = (["--level", "--code-property", "--name-property", "--parent-property", "--srid"], ["--commit"]),
-        ["seed-demo"] = (["--count", "--seed"], ["--if-empty"]),
+        ["seed-demo"] = (["--count", "--seed"], ["--if-empty", "--without-history"]),
         ["channel-key"] = (["--name", "--channel"], []),
     };
 
@@ -140,7 +140,7 @@ public sealed class UjarCommand
                 return 0;
             }
         }
-        await DemoData.SeedAsync(app.Services, count, seed, app.Logger);
+        await DemoData.SeedAsync(app.Services, count, seed, app.Logger, history: !Flags.Contains("--without-history"));
         return 0;
     }
 
@@ -164,7 +164,7 @@ public sealed class UjarCommand
                    Ujar.Api migrate
                    Ujar.Api import-boundaries FILE --level kecamatan|kelurahan [--commit]
                             [--code-property code] [--name-property name] [--parent-property P] [--srid N]
-                   Ujar.Api seed-demo [--count N] [--seed S] [--if-empty]
+                   Ujar.Api seed-demo [--count N] [--seed S] [--if-empty] [--without-history]
                    Ujar.Api channel-key create --name NAME --channel open311 | list | revoke NAME
             configuration: ConnectionStrings__Ujar (none: `serve` runs an embedded PostGIS, which the other commands
                            use while it runs)

@@ -107,30 +107,54 @@ public static class SupportsApi
 
         var addressHash = addresses.Hash(request.HttpContext);
 
+        return await BackAsync(db, ticket, deviceHash, addressHash, limits.Value.SupportsPerAddressPerComplaint, DateTime.UtcNow, ct) switch
+        {
+            Backing.Missing => Problems.NotFound(new Bilingual($"Tiket {Shorten(ticket)} tidak ditemukan", $"Ticket {Shorten(ticket)} not found")),
+            Backing.Closed closed => NotOpen(closed.Status),
+            Backing.Counted counted => TypedResults.Ok(new SupportResult(ticket, counted.SupportCount, counted.Added)),
+            _ => throw new InvalidOperationException("unreachable"),
+        };
+    }
+
+    /// <summary>What backing a complaint did.</summary>
+    public abstract record Backing
+    {
+        public sealed record Missing : Backing;
+        public sealed record Closed(ComplaintStatus Status) : Backing;
+        /// <summary><paramref name="Added"/> false: a repeat from the device, or the address already gave its share.</summary>
+        public sealed record Counted(int SupportCount, bool Added) : Backing;
+    }
+
+    /// <summary>One support of <paramref name="ticket"/> (upper case) from a device and address (hashes), made at
+    /// <paramref name="atUtc"/>: the support, the count and its live event commit together. The demo history backs
+    /// popular complaints through it too.</summary>
+    public static async Task<Backing> BackAsync(UjarDb db, string ticket, string deviceHash, string addressHash, int perAddressLimit,
+        DateTime atUtc, CancellationToken ct)
+    {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The complaint's row lock puts its supports in a line until the commit: the status and the per-address count
         // read below cannot change before this support is in, on this instance or another.
         var target = await db.Complaints.FromSql($"SELECT * FROM complaints WHERE ticket = {ticket} FOR UPDATE").AsNoTracking()
             .Select(c => new { c.Id, c.Status, c.SupportCount }).SingleOrDefaultAsync(ct);
-        if (target is null) return Problems.NotFound(new Bilingual($"Tiket {Shorten(ticket)} tidak ditemukan", $"Ticket {Shorten(ticket)} not found"));
-        if (!OpenStatuses.Contains(target.Status)) return NotOpen(target.Status);
-        if (await db.Supports.CountAsync(s => s.ComplaintId == target.Id && s.AddressHash == addressHash, ct) >= limits.Value.SupportsPerAddressPerComplaint)
-            return TypedResults.Ok(new SupportResult(ticket, target.SupportCount, false));
+        if (target is null) return new Backing.Missing();
+        if (!OpenStatuses.Contains(target.Status)) return new Backing.Closed(target.Status);
+        if (await db.Supports.CountAsync(s => s.ComplaintId == target.Id && s.AddressHash == addressHash, ct) >= perAddressLimit)
+            return new Backing.Counted(target.SupportCount, false);
 
-        var now = DateTime.UtcNow;
+        var now = DateTime.SpecifyKind(atUtc, DateTimeKind.Utc);
         // ON CONFLICT DO NOTHING: a repeat from the same device adds nothing.
         var inserted = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO supports (complaint_id, device_token_hash, address_hash, created_at) VALUES ({target.Id}, {deviceHash}, {addressHash}, {now})
             ON CONFLICT DO NOTHING
             """, ct);
-        if (inserted == 0) return TypedResults.Ok(new SupportResult(ticket, target.SupportCount, false));
+        if (inserted == 0) return new Backing.Counted(target.SupportCount, false);
 
         await db.Complaints.Where(c => c.Id == target.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.SupportCount, c => c.SupportCount + 1), ct);
         var supported = await db.Complaints.AsNoTracking().SingleAsync(c => c.Id == target.Id, ct);
         var changed = LiveEvents.Of(LiveEventType.SupportChanged, supported, now);
         await LiveEvents.AppendAsync(db, [changed], ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new SupportResult(ticket, supported.SupportCount, true));
+        return new Backing.Counted(supported.SupportCount, true);
     }
 
     private static IResult NotOpen(ComplaintStatus status) =>

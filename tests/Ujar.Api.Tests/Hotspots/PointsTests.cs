@@ -13,24 +13,31 @@ using Ujar.Api.Tests.Live;
 
 namespace Ujar.Api.Tests.Hotspots;
 
-/// <summary>A city of demo complaints (demo boundaries) that the points follow from the moment the app starts.</summary>
+/// <summary>A city of demo complaints (demo boundaries) that the points follow from the moment the app starts, with the
+/// demo history's status changes; its after photos go to a folder of its own.</summary>
 public sealed class DemoCityApp : IAsyncLifetime
 {
     public const int Complaints = 800;
+    private readonly string _mediaPath = Path.Combine(Path.GetTempPath(), $"ujar-media-{Guid.NewGuid():N}");
     public UjarApp App { get; private set; } = null!;
     public ComplaintPoints Points => App.Services.GetRequiredService<ComplaintPoints>();
 
     public async Task InitializeAsync()
     {
-        App = new UjarApp(await TestPostGis.NewDatabaseAsync());
+        App = new UjarApp(await TestPostGis.NewDatabaseAsync(), new Dictionary<string, string> { ["Ujar:MediaPath"] = _mediaPath });
         await DemoData.SeedAsync(App.Services, Complaints, seed: 7, NullLogger.Instance);
         await Points.WhenLoaded;
-        await HotspotTestData.WaitUntilAsync(() => Points.Current.Count >= Complaints);
+        // Caught up once every filing is there with the status its last step gave it.
+        await using var db = App.NewDb();
+        var statuses = await db.Complaints.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Status);
+        await HotspotTestData.WaitUntilAsync(() => Points.Current is var set && set.Count >= Complaints
+            && statuses.All(s => HotspotTestData.IndexOf(set, s.Key) is var i && i >= 0 && set.StatusAt(i) == s.Value));
     }
 
     public async Task DisposeAsync()
     {
         if (App is not null) await App.DisposeAsync();
+        if (Directory.Exists(_mediaPath)) Directory.Delete(_mediaPath, recursive: true);
     }
 }
 

@@ -37,6 +37,8 @@ public sealed class DockerComposeTests
 
         Assert.Equal("service_healthy", Condition(migrate, "db"));
         Assert.Equal("service_completed_successfully", Condition(api, "migrate"));
+        // The demo history plays the deadline watcher itself; the replicas' watchers start once it is done.
+        Assert.Equal("service_completed_successfully", Condition(api, "demo-data"));
     }
 
     [SkippableFact]
