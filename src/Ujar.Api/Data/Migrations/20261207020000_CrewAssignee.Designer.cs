@@ -13,7 +13,7 @@ using Ujar.Api.Data;
 namespace Ujar.Api.Data.Migrations
 {
     [DbContext(typeof(UjarDb))]
-    [Migration("20261206235702_CrewAssignee")]
+    [Migration("20261207020000_CrewAssignee")]
     partial class CrewAssignee
     {
         /// <inheritdoc />
