@@ -103,7 +103,9 @@ public static class TasksApi
 
         // An account of no OPD (which should not exist for staff or crews) matches nothing rather than everything.
         var opdCode = scope.IsAdmin ? (string.IsNullOrWhiteSpace(opd) ? null : opd.Trim().ToLowerInvariant()) : scope.OpdCode ?? "";
-        var tasks = await NearbyTasks.FindAsync(db, new NearbyTasks.Query(latitude, longitude, meters, count, opdCode), router.Categories,
+        // A crew member's own assignments come first; staff and admins have none.
+        var assignee = scope.Role == Roles.Crew ? scope.UserId : null;
+        var tasks = await NearbyTasks.FindAsync(db, new NearbyTasks.Query(latitude, longitude, meters, count, opdCode, assignee), router.Categories,
             calendars.Current, clock.GetUtcNow().UtcDateTime, ct);
         return TypedResults.Ok(new NearbyList(tasks));
     }
