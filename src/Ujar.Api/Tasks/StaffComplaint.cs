@@ -69,4 +69,9 @@ public static class StaffDeadlines
     public static DeadlineView? Of(ComplaintStatus status, DateTime createdUtc, string category, IReadOnlyDictionary<string, Category> categories,
         WorkingCalendar calendar, DateTime nowUtc) =>
         categories.TryGetValue(category, out var sla) ? ComplaintDeadlines.Next(status, createdUtc, sla, calendar)?.ToView(nowUtc) : null;
+
+    /// <summary>When the next deadline falls (UTC, exclusive); null when nothing is owed.</summary>
+    public static DateTime? DueUtc(ComplaintStatus status, DateTime createdUtc, string category, IReadOnlyDictionary<string, Category> categories,
+        WorkingCalendar calendar) =>
+        categories.TryGetValue(category, out var sla) ? ComplaintDeadlines.Next(status, createdUtc, sla, calendar)?.DueUtc : null;
 }
