@@ -40,6 +40,7 @@ class CrewPage {
     this._positionNote = null;
     this._tasks = [];
     this._cards = new Map();
+    this._details = new Map(); // ticket → the last staff view loaded, for moves made offline
     this._open = null; // {ticket, actions}
     this._result = null;
   }
@@ -295,10 +296,15 @@ class CrewPage {
     const error = this._el('crew-error');
     try {
       const detail = await getJson(`/api/staff/complaints/${encodeURIComponent(ticket)}`);
+      this._details.set(ticket, detail);
       if (this._open?.ticket === ticket) this._open.actions.show(detail);
     } catch (failure) {
       if (!(failure instanceof ApiError)) throw failure;
       showProblem(error, failure.problem);
+      // Without a network, a task seen before still offers its moves as they were: the move waits with that version,
+      // and the server refuses it later if the complaint has changed since.
+      const seen = this._details.get(ticket);
+      if (failure.status === 0 && seen && this._open?.ticket === ticket) this._open.actions.show(seen);
     }
   }
 

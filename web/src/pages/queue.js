@@ -95,6 +95,7 @@ class QueuePage {
       () => this._reloadSoon.cancel(),
     ];
     this._live.watchQueue();
+    this._frameNext = true;
     await this._load();
   }
 
@@ -165,6 +166,7 @@ class QueuePage {
       status: status === DEFAULT_STATUS ? '' : status, overdue: overdue ? 'true' : '', needsReview: needsReview ? 'true' : '', opd,
     });
     this._wanted = PAGE_SIZE;
+    this._frameNext = true;
     this._load();
   }
 
@@ -193,7 +195,9 @@ class QueuePage {
     this._total = answer.total;
     this._render();
     this._pins.setItems(this._items);
-    this._pins.frame();
+    // Framed when the reader asks for another queue, not on every live reload under their eyes.
+    if (this._frameNext) this._pins.frame();
+    this._frameNext = false;
     document.body.dataset.queueReady = 'true';
   }
 
