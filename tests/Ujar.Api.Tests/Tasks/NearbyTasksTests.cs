@@ -259,6 +259,17 @@ public sealed class NearbyTasksTests(NearbyTasksTests.City city) : IClassFixture
     }
 
     [Fact]
+    public void The_benchmark_runs_the_crew_members_query_word_for_word()
+    {
+        using var command = NearbyTasks.Command(null!, new NearbyTasks.Query(Lat, Lon, 5000, 20, "pupr", "akun"));
+        var ours = System.Text.RegularExpressions.Regex.Replace(command.CommandText, @"@(\w+)", m => ":" + (m.Groups[1].Value == "limit" ? "lim" : m.Groups[1].Value));
+        var script = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "tests", "Ujar.Benchmarks", "nearby.sql"))
+            .Where(line => !line.StartsWith("--") && !line.StartsWith('\\'));
+        static string Words(string sql) => System.Text.RegularExpressions.Regex.Replace(sql, @"\s+", " ").Trim().TrimEnd(';');
+        Assert.Equal(Words(ours), Words(string.Join("\n", script)));
+    }
+
+    [Fact]
     public void The_query_names_exactly_the_open_statuses()
     {
         var open = $"c.status IN ({string.Join(", ", SupportsApi.OpenStatuses.Select(s => $"'{s}'"))})";
