@@ -71,7 +71,8 @@ class CrewPage {
     ];
     this._live.watchQueue();
     this._locate();
-    await this._sendWaiting();
+    // Not awaited: the page (and the live connection main.js starts once it is up) must not wait for the outbox.
+    this._sendWaiting();
   }
 
   remove() {
@@ -162,7 +163,13 @@ class CrewPage {
   /** Sends the moves kept while there was no network, and says how each went (one line each). */
   async _sendWaiting() {
     const outcomes = [];
-    await sendWaiting((outcome) => outcomes.push(outcome));
+    try {
+      await sendWaiting((outcome) => outcomes.push(outcome));
+    } catch (error) {
+      // No IndexedDB here (a locked-down browser): nothing can have waited, and the page works online as before.
+      console.warn('Ujar: outbox not available', error);
+      return;
+    }
     if (outcomes.length) {
       const lines = outcomes.map(({ move, result, problem, status }) => {
         const params = { ticket: move.ticket, status: statusLabel(move.to) };
