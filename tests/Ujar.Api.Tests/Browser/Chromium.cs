@@ -29,6 +29,8 @@ public sealed class Chromium : IAsyncLifetime
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"{ExecutablePath} not found: install it with `.ci/ensure-deps --browser` (apt-get install chromium)");
         _playwright = await Playwright.CreateAsync();
+        // On a 2-core machine shared with other builds a page's first answers can take longer than Playwright's 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,
