@@ -88,9 +88,12 @@ while IFS='=' read -r key value; do w[$key]=$value; done < <(grep -E '^wrk\.[a-z
 # ---- pgbench: the endpoint's SQL, the same positions' distribution and concurrency --------------------------------------
 echo "== pgbench -M prepared -c $connections -j 2 -T $seconds -f nearby.sql"
 micro() { awk -v x="$1" 'BEGIN { printf "%.0f", x * 1000000 }'; }
+# The crew's own account: the service's query has a branch for their assignments, and so has nearby.sql.
+assignee=$(psql_ -d ujar -At -c "SELECT id FROM \"AspNetUsers\" WHERE email = '$opd.crew@ujar.local'")
+[[ -n $assignee ]] || die "no account $opd.crew@ujar.local"
 pgbench_() { pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$connections" -j 2 \
   -D min_lon_u="$(micro "$min_lon")" -D max_lon_u="$(micro "$max_lon")" -D min_lat_u="$(micro "$min_lat")" -D max_lat_u="$(micro "$max_lat")" \
-  -D opd="$opd" -D radius="$radius" -D lim="$limit" -f tests/Ujar.Benchmarks/nearby.sql "$@" ujar; }
+  -D opd="$opd" -D assignee="$assignee" -D radius="$radius" -D lim="$limit" -f tests/Ujar.Benchmarks/nearby.sql "$@" ujar; }
 pgbench_ -T "$warmup_seconds" >/dev/null 2>&1
 take_cpu_snapshot; cpu_before_pg=$cpu_snapshot
 # -l logs every transaction's latency (µs, third column), for pgbench's own p50/p99 beside wrk's.

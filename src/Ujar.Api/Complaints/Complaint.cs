@@ -62,6 +62,10 @@ public sealed class Complaint
     /// <summary>The original complaint, once staff mark this one Duplikat; its supporters moved there.</summary>
     public long? DuplicateOfId { get; set; }
 
+    /// <summary>The crew account (<c>AspNetUsers.Id</c>) named when the complaint was assigned: it comes first on that crew
+    /// member's /petugas. Cleared when the complaint leaves its OPD.</summary>
+    public string? AssigneeId { get; set; }
+
     /// <summary>Optimistic concurrency: PostgreSQL's row version, so two simultaneous changes cannot both win.</summary>
     public uint Version { get; set; }
 

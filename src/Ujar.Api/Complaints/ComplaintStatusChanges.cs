@@ -24,10 +24,11 @@ public sealed record ChangeActor(Actors Kind, string Role, string? UserId = null
 /// What to change. <see cref="ExpectedVersion"/> is the complaint's <c>version</c> as the client last read it: when
 /// given and no longer current, nothing is written (409). <see cref="Position"/> is where the person making the step
 /// says they are (EPSG:4326); <see cref="Photos"/> are already written to disk and are attached to the step.
+/// <see cref="Assignee"/> is the crew account a move to Didisposisikan names (one of the complaint's OPD's crews).
 /// </summary>
 public sealed record ChangeRequest(ComplaintStatus To, string? Note = null, string? DuplicateOf = null, string? TargetOpd = null,
     uint? ExpectedVersion = null, Point? Position = null, IReadOnlyList<(ProcessedPhoto Photo, PhotoKind Kind)>? Photos = null,
-    string? InternalNote = null);
+    string? InternalNote = null, string? Assignee = null);
 
 /// <summary>
 /// Moves a complaint to another status: the timeline steps, the complaint itself, its photos and the live events commit
@@ -53,6 +54,8 @@ public static class ComplaintStatusChanges
     /// <summary>The original of a duplicate belongs to an OPD the actor does not work for (403): its supporters would be
     /// changed by someone who may not touch it.</summary>
     public sealed record OriginalOutOfScope(string Original, string OriginalOpd) : Outcome;
+    /// <summary>The assignee named is no crew account of the complaint's OPD, or the move is not to Didisposisikan (422).</summary>
+    public sealed record AssigneeRefused(string Assignee, string Opd, bool WrongMove) : Outcome;
 
     public static Task<Outcome> ChangeAsync(UjarDb db, string ticket, ChangeRequest request, ChangeActor actor,
         CancellationToken ct) => ChangeAsync(db, ticket, request, actor, DateTime.UtcNow, ct);
@@ -89,6 +92,12 @@ public static class ComplaintStatusChanges
             return new NotAllowed(refusal);
         var transition = Lifecycle.AllowedFrom(complaint.Status).Single(x => x.To == request.To);
         if (!transition.By.HasFlag(actor.Kind)) return new Forbidden();
+        if (request.Assignee is { } assignee)
+        {
+            if (request.To != ComplaintStatus.Assigned) return new AssigneeRefused(assignee, complaint.OpdCode, WrongMove: true);
+            if (!await db.CrewOf(complaint.OpdCode).AnyAsync(u => u.Id == assignee, ct))
+                return new AssigneeRefused(assignee, complaint.OpdCode, WrongMove: false);
+        }
 
         var at = DateTime.SpecifyKind(atUtc, DateTimeKind.Utc);
         var distance = request.Position is { } position ? MetersBetween(position, complaint.Location) : (double?)null;
@@ -96,6 +105,8 @@ public static class ComplaintStatusChanges
         step.InternalNote = string.IsNullOrWhiteSpace(request.InternalNote) ? null : request.InternalNote.Trim();
         step.DistanceFromPinMeters = distance;
         step.NeedsReview = distance > ReviewDistanceMeters;
+        // A new assignment replaces the last one (a reopened complaint may go to another crew member).
+        if (request.To == ComplaintStatus.Assigned) complaint.AssigneeId = request.Assignee;
         var steps = new List<StatusChange> { step };
         var events = new List<LiveEventRecord> { LiveEvents.Of(LiveEventType.StatusChanged, complaint, at) };
 
@@ -103,6 +114,7 @@ public static class ComplaintStatusChanges
         {
             // The new OPD receives it afresh; the steps before stay in the timeline, and with them the deadline history.
             complaint.OpdCode = targetOpd!;
+            complaint.AssigneeId = null;   // the old OPD's crew no longer works it
             steps.Add(Step(complaint, ComplaintStatus.Received, null, actor, at.AddTicks(TimeSpan.TicksPerMicrosecond)));
             events.Add(LiveEvents.Of(LiveEventType.StatusChanged, complaint, at));
         }

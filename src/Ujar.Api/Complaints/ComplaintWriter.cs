@@ -165,4 +165,8 @@ public static class Wib
     public static readonly TimeSpan Offset = TimeSpan.FromHours(7);
     public static int Year(DateTime utc) => (utc + Offset).Year;
     public static DateTimeOffset ToWib(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset);
+
+    /// <summary>00:00 WIB of <paramref name="wibDate"/>, in UTC.</summary>
+    public static DateTime StartOfDayUtc(DateOnly wibDate) =>
+        DateTime.SpecifyKind(wibDate.ToDateTime(TimeOnly.MinValue) - Offset, DateTimeKind.Utc);
 }

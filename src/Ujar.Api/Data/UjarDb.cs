@@ -108,6 +108,9 @@ public sealed class UjarDb(DbContextOptions<UjarDb> options) : IdentityDbContext
             e.HasOne<ChannelKey>().WithMany().HasForeignKey(c => c.ChannelKeyId).OnDelete(DeleteBehavior.Restrict);
             e.Property(c => c.ReporterTokenHash).HasMaxLength(64);
             e.Property(c => c.Version).IsRowVersion();
+            e.Property(c => c.AssigneeId).HasMaxLength(450);
+            // An account removed later leaves the complaint unassigned rather than blocking the removal.
+            e.HasOne<StaffUser>().WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.SetNull);
             // The map lists newest first inside a bbox; the id breaks ties for a stable cursor.
             e.HasIndex(c => new { c.CreatedAt, c.Id }).IsDescending();
             e.HasOne<Category>().WithMany().HasForeignKey(c => c.CategoryCode).OnDelete(DeleteBehavior.Restrict);

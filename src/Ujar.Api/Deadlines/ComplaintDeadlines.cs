@@ -9,10 +9,15 @@ public enum DeadlineKind { Verify, Response, Resolve }
 public sealed record Deadline(DeadlineKind Kind, DateTime DueUtc)
 {
     public bool IsOverdue(DateTime nowUtc) => nowUtc >= DueUtc;
+
+    /// <summary>The WIB date of the last day the work may be done on (the day before the exclusive bound).</summary>
+    public DateOnly LastWibDay => DateOnly.FromDateTime(Wib.ToWib(DueUtc.AddTicks(-1)).DateTime);
 }
 
-/// <summary>What the public detail view shows: the deadline in WIB and whether it has passed.</summary>
-public sealed record DeadlineView(string Kind, DateTimeOffset Due, bool Overdue);
+/// <summary>What the public detail view shows: the deadline in WIB and whether it has passed. <see cref="Due"/> is the exclusive
+/// bound (00:00 WIB after the last working day); <see cref="Day"/> is that last working day itself, what people are told
+/// ("s.d. Senin 8 Des").</summary>
+public sealed record DeadlineView(string Kind, DateTimeOffset Due, bool Overdue, DateOnly Day);
 
 /// <summary>
 /// The next deadline of a complaint. Rule: every deadline counts working days from the <b>filing</b>, never from a later
@@ -54,5 +59,5 @@ public static class ComplaintDeadlines
         .Select(k => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())).ToArray();
 
     public static DeadlineView ToView(this Deadline deadline, DateTime nowUtc) =>
-        new(KindName[(int)deadline.Kind], Wib.ToWib(deadline.DueUtc), deadline.IsOverdue(nowUtc));
+        new(KindName[(int)deadline.Kind], Wib.ToWib(deadline.DueUtc), deadline.IsOverdue(nowUtc), deadline.LastWibDay);
 }

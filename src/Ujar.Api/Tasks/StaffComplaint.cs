@@ -11,18 +11,20 @@ public sealed record ReporterContact(string? Name, string? Phone, string? Email)
 
 /// <summary>A complaint as OPD staff, crews and admins see it: the public facts plus the door it came in by, the row version,
 /// the review flag and, for those who may read them, the reporter's contacts and the link to media the reporter's system
-/// holds. <see cref="ChannelSource"/> names the Open311 system (its channel key) that sent it.</summary>
+/// holds. <see cref="ChannelSource"/> names the Open311 system (its channel key) that sent it; <see cref="Assignee"/> the crew
+/// member it was assigned to.</summary>
 public sealed record StaffComplaint(
     string Ticket, string Category, string Status, string Opd, string Channel, string? ChannelSource, CodeName Kelurahan,
     CodeName Kecamatan, string Description, double Lat, double Lon, DateTimeOffset CreatedAt, int SupportCount, DeadlineView? Deadline,
-    uint Version, bool NeedsReview, ReporterContact? Reporter, string? MediaLink);
+    uint Version, bool NeedsReview, ReporterContact? Reporter, string? MediaLink, CrewMember? Assignee);
 
 /// <summary>The database shape of <see cref="StaffComplaint"/>.</summary>
 public sealed record StaffRow(
     long Id, string Ticket, string Category, ComplaintStatus Status, string OpdCode, IntakeChannel Channel, string? ChannelKeyName,
     string KelurahanCode, string? KelurahanName,
     string KecamatanCode, string? KecamatanName, string Description, Point Location, DateTime CreatedAt, int SupportCount, uint Version,
-    bool NeedsReview, bool Anonymous, string? ReporterName, string? ReporterPhone, string? ReporterEmail, string? MediaLink)
+    bool NeedsReview, bool Anonymous, string? ReporterName, string? ReporterPhone, string? ReporterEmail, string? MediaLink,
+    string? AssigneeId, string? AssigneeName)
 {
     /// <summary>Contacts only for whom <paramref name="canReadInternals"/> says; none at all for an anonymous report.</summary>
     public StaffComplaint ToStaff(IReadOnlyDictionary<string, Category> categories, WorkingCalendar calendar, DateTime nowUtc,
@@ -32,7 +34,7 @@ public sealed record StaffRow(
             new CodeName(KecamatanCode, KecamatanName), Description, Location.Y, Location.X, Wib.ToWib(CreatedAt), SupportCount,
             StaffDeadlines.Of(Status, CreatedAt, Category, categories, calendar, nowUtc), Version, NeedsReview,
             canReadInternals && !Anonymous ? new ReporterContact(ReporterName, ReporterPhone, ReporterEmail) : null,
-            canReadInternals ? MediaLink : null);
+            canReadInternals ? MediaLink : null, AssigneeId is null ? null : new CrewMember(AssigneeId, AssigneeName ?? AssigneeId));
 }
 
 public static class StaffComplaintQueries
@@ -57,7 +59,8 @@ public static class StaffComplaintQueries
             c.Description, c.Location, c.CreatedAt, c.SupportCount, c.Version,
             db.StatusChanges.Where(s => s.ComplaintId == c.Id).OrderByDescending(s => s.At).ThenByDescending(s => s.Id)
                 .Select(s => s.NeedsReview).FirstOrDefault(),
-            c.Anonymous, c.ReporterName, c.ReporterPhone, c.ReporterEmail, c.MediaLink));
+            c.Anonymous, c.ReporterName, c.ReporterPhone, c.ReporterEmail, c.MediaLink,
+            c.AssigneeId, db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault()));
 }
 
 /// <summary>Deadlines for staff lists, from the cached categories and working calendar: no query per complaint.</summary>
@@ -66,4 +69,9 @@ public static class StaffDeadlines
     public static DeadlineView? Of(ComplaintStatus status, DateTime createdUtc, string category, IReadOnlyDictionary<string, Category> categories,
         WorkingCalendar calendar, DateTime nowUtc) =>
         categories.TryGetValue(category, out var sla) ? ComplaintDeadlines.Next(status, createdUtc, sla, calendar)?.ToView(nowUtc) : null;
+
+    /// <summary>When the next deadline falls (UTC, exclusive); null when nothing is owed.</summary>
+    public static DateTime? DueUtc(ComplaintStatus status, DateTime createdUtc, string category, IReadOnlyDictionary<string, Category> categories,
+        WorkingCalendar calendar) =>
+        categories.TryGetValue(category, out var sla) ? ComplaintDeadlines.Next(status, createdUtc, sla, calendar)?.DueUtc : null;
 }

@@ -38,6 +38,7 @@ public sealed record StaffComplaintDetailView(
     public bool NeedsReview => Complaint.NeedsReview;
     public ReporterContact? Reporter => Complaint.Reporter;
     public string? MediaLink => Complaint.MediaLink;
+    public CrewMember? Assignee => Complaint.Assignee;
 }
 
 public static class StaffComplaintDetail

@@ -12,7 +12,7 @@ namespace Ujar.Api.Tasks;
 
 /// <summary>
 /// The body of <c>POST /api/staff/complaints/{ticket}/status</c>: JSON <c>{to, note?, internalNote?, original?, opd?,
-/// version?, lat?, lon?}</c>, or multipart/form-data with the same names as text fields and photo files in <c>after</c>
+/// version?, lat?, lon?, assignee?}</c>, or multipart/form-data with the same names as text fields and photo files in <c>after</c>
 /// and <c>before</c>. Photos are decoded and re-encoded once the text has passed, so a bad one refuses the request
 /// before anything is stored.
 /// </summary>
@@ -26,7 +26,7 @@ public static class StatusChangeForm
     private const int MaxFieldBytes = 8 * 1024;
     private const long MaxRequestBytes = 2L * MaxPhotosPerKind * PhotoStore.MaxUploadBytes + 64 * 1024;
 
-    private static readonly string[] Fields = ["to", "note", "internalNote", "original", "opd", "version", "lat", "lon"];
+    private static readonly string[] Fields = ["to", "note", "internalNote", "original", "opd", "version", "lat", "lon", "assignee"];
 
     public abstract record Outcome;
     public sealed record Parsed(ChangeRequest Request) : Outcome;
@@ -143,7 +143,7 @@ public static class StatusChangeForm
 
         if (errors.Count > 0) return new Refused(Problems.Validation(errors));
         return new Parsed(new ChangeRequest(to, Text(fields, "note"), Text(fields, "original"), Text(fields, "opd"), version, position,
-            InternalNote: Text(fields, "internalNote")));
+            InternalNote: Text(fields, "internalNote"), Assignee: Text(fields, "assignee")));
     }
 
     /// <summary>Trimmed; blank counts as not sent.</summary>

@@ -34,6 +34,12 @@ public static class StatusChangeResults
             new Bilingual("Laporan asli milik OPD lain", "The original belongs to another OPD"),
             new Bilingual($"Laporan asli {original.Original} ditangani OPD {original.OriginalOpd}. Menandai duplikat lintas OPD memindahkan dukungannya ke sana: hanya admin yang boleh.",
                 $"The original {original.Original} is handled by OPD {original.OriginalOpd}. Marking a duplicate across OPDs moves its supporters there: only an admin may."))),
+        ComplaintStatusChanges.AssigneeRefused refused => Problems.Validation(new Dictionary<string, Bilingual>
+        {
+            ["assignee"] = refused.WrongMove
+                ? new("petugas hanya ditunjuk saat mendisposisikan", "a crew member is named only when assigning")
+                : new($"bukan petugas lapangan OPD {refused.Opd}", $"not a field crew account of OPD {refused.Opd}"),
+        }),
         _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
     };
 

@@ -33,6 +33,8 @@ public static class TasksApi
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413)
             .ProducesProblem(415).ProducesProblem(422);
 
+        app.MapGet("/api/staff/crew", CrewMembers.ListAsync).WithTags("Staff").RequireAuthorization(StaffPolicies.OpdWork)
+            .ProducesProblem(401).ProducesProblem(403);
         app.MapGet("/api/tasks/nearby", ListNearby).WithTags("Staff").RequireAuthorization(StaffPolicies.OpdWork)
             .ProducesProblem(401).ProducesProblem(403).ProducesProblem(422);
         return app;
@@ -40,7 +42,7 @@ public static class TasksApi
 
     /// <summary>The JSON body of a status change, for the OpenAPI document; the handler reads the body itself.</summary>
     public sealed record StatusChangeDoc(string To, string? Note, string? InternalNote, string? Original, string? Opd, uint? Version,
-        double? Lat, double? Lon);
+        double? Lat, double? Lon, string? Assignee);
 
     public sealed record NearbyList(IReadOnlyList<WorkTask> Items);
 
@@ -101,7 +103,9 @@ public static class TasksApi
 
         // An account of no OPD (which should not exist for staff or crews) matches nothing rather than everything.
         var opdCode = scope.IsAdmin ? (string.IsNullOrWhiteSpace(opd) ? null : opd.Trim().ToLowerInvariant()) : scope.OpdCode ?? "";
-        var tasks = await NearbyTasks.FindAsync(db, new NearbyTasks.Query(latitude, longitude, meters, count, opdCode), router.Categories,
+        // A crew member's own assignments come first; staff and admins have none.
+        var assignee = scope.Role == Roles.Crew ? scope.UserId : null;
+        var tasks = await NearbyTasks.FindAsync(db, new NearbyTasks.Query(latitude, longitude, meters, count, opdCode, assignee), router.Categories,
             calendars.Current, clock.GetUtcNow().UtcDateTime, ct);
         return TypedResults.Ok(new NearbyList(tasks));
     }

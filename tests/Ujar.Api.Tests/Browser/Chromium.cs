@@ -33,6 +33,8 @@ public sealed class Chromium : IAsyncLifetime
         // promptness passes its own short timeout.
         Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
+        // On a 2-core machine shared with other builds a page's first answers can take longer than Playwright's 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,

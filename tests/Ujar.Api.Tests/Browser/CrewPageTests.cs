@@ -199,4 +199,77 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         await Expect(phone.Locator("#crew-result")).ToContainTextAsync("Dalam Proses");
         await Expect(card.Locator(".action-error")).ToBeHiddenAsync();
     }
+
+    [Fact]
+    public async Task Photos_come_from_the_camera_or_the_gallery_and_show_a_preview()
+    {
+        var ticket = Ticket(await city.FileAsync(0.0600, 100.0600, "sampah", "Sampah di trotoar"));
+        await city.ChangeStatusAsync(ticket, ComplaintStatus.Assigned, null);
+        var crew = await city.CreateStaffAsync("crew", "dlh");
+        var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, At(0.0600, 100.0601));
+        await SignInAsync(phone, city.BaseUrl, crew);
+        await phone.GotoAsync("/petugas");
+        var card = phone.Locator($".task[data-ticket='{ticket}']");
+        await card.Locator(".task-open").ClickAsync();
+
+        // Starting work is the only move here: its form is open, with the optional photo before and nothing else.
+        var before = card.Locator("[data-action=before]");
+        await Expect(before).ToBeVisibleAsync();
+        await Expect(card.Locator("[data-action=note]")).ToBeHiddenAsync();
+        Assert.Null(await before.GetAttributeAsync("capture")); // no forced camera: the gallery is offered too
+        Assert.Equal("image/*", await before.GetAttributeAsync("accept"));
+        await before.SetInputFilesAsync(await MapPage.DrawPhotoAsync(phone, "trotoar.jpg"));
+        var preview = card.Locator("[data-preview=before] img");
+        await Expect(preview).ToHaveCountAsync(1);
+        await Expect(preview).ToHaveAttributeAsync("src", new Regex("^blob:"));
+        Assert.True(await preview.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the preview did not draw");
+    }
+
+    [Fact]
+    public async Task A_move_made_offline_waits_and_is_sent_when_the_network_is_back_and_a_stale_one_says_so()
+    {
+        var sent = Ticket(await city.FileAsync(0.0680, 100.0650, "sampah", "Sampah menyumbat gorong-gorong"));
+        var stale = Ticket(await city.FileAsync(0.0681, 100.0652, "sampah", "Sampah di lapangan"));
+        foreach (var ticket in new[] { sent, stale }) await city.ChangeStatusAsync(ticket, ComplaintStatus.Assigned, null);
+        var crew = await city.CreateStaffAsync("crew", "dlh");
+        var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, At(0.0680, 100.0651));
+        await SignInAsync(phone, city.BaseUrl, crew);
+        await phone.GotoAsync("/petugas");
+        // Both tasks are looked at while there is a network, then the street has none.
+        foreach (var ticket in new[] { stale, sent })
+        {
+            await phone.Locator($".task[data-ticket='{ticket}'] .task-open").ClickAsync();
+            await Expect(phone.Locator($".task[data-ticket='{ticket}'] [data-to=in_progress]")).ToBeVisibleAsync();
+        }
+
+        await phone.Context.SetOfflineAsync(true);
+        foreach (var ticket in new[] { sent, stale })
+        {
+            var card = phone.Locator($".task[data-ticket='{ticket}']");
+            if (await card.Locator(".task-open").GetAttributeAsync("aria-expanded") != "true") await card.Locator(".task-open").ClickAsync();
+            await Expect(card.Locator("[data-to=in_progress]")).ToBeVisibleAsync();
+            await card.Locator("[data-to=in_progress]").ClickAsync();
+            await Expect(phone.Locator("#crew-result")).ToHaveAttributeAsync("data-outbox", "queued");
+            await Expect(phone.Locator("#crew-result")).ToContainTextAsync(ticket);
+        }
+        await Expect(phone.Locator("#crew-outbox")).ToHaveAttributeAsync("data-count", "2");
+        await using (var db = city.NewDb())
+        {
+            Assert.Equal(ComplaintStatus.Assigned, (await db.Complaints.SingleAsync(c => c.Ticket == sent)).Status);
+            // Meanwhile someone changes the second complaint: the version its waiting move carries is stale now.
+            await db.Database.ExecuteSqlRawAsync("UPDATE complaints SET description = description || ' (diperbarui)' WHERE ticket = {0}", stale);
+        }
+
+        await phone.Context.SetOfflineAsync(false);
+
+        await Expect(phone.Locator("#crew-outbox")).ToBeHiddenAsync(new() { Timeout = 30000 });
+        await Expect(phone.Locator("#crew-result")).ToHaveAttributeAsync("data-outbox", "stale");
+        await Expect(phone.Locator("#crew-result [data-outbox=sent]")).ToContainTextAsync($"{sent}: Dalam Proses");
+        await Expect(phone.Locator("#crew-result [data-outbox=stale]")).ToContainTextAsync($"{stale} (Dalam Proses) TIDAK dikirim");
+        await using (var db = city.NewDb())
+        {
+            Assert.Equal(ComplaintStatus.InProgress, (await db.Complaints.SingleAsync(c => c.Ticket == sent)).Status);
+            Assert.Equal(ComplaintStatus.Assigned, (await db.Complaints.SingleAsync(c => c.Ticket == stale)).Status);
+        }
+    }
 }

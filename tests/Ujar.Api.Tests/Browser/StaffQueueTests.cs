@@ -154,12 +154,20 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         var page = await OpenQueueAsync("dlh");
         await page.Locator($".queue-row[data-ticket='{ticket}']").ClickAsync();
         var detail = page.Locator("#queue-detail");
+        // Before a move is chosen, no move's fields are shown.
+        await Expect(detail.Locator("[data-to=rejected]")).ToBeVisibleAsync();
+        await Expect(detail.Locator("[data-action=note]")).ToBeHiddenAsync();
 
         await detail.Locator("[data-to=rejected]").ClickAsync();
 
-        await Expect(detail.Locator(".action-error")).ToHaveAttributeAsync("data-code", "needs_note");
-        await Expect(detail.Locator(".action-error")).ToContainTextAsync("Isi catatan untuk pelapor");
+        // Rejecting needs a reason, and only that: no original, no target OPD, no crew member.
+        await Expect(detail.Locator(".action-error")).ToHaveAttributeAsync("data-missing", "note");
+        await Expect(detail.Locator(".action-error")).ToContainTextAsync("catatan untuk pelapor");
+        await Expect(detail.Locator("[data-action=note]")).ToBeFocusedAsync();
+        foreach (var other in new[] { "original", "opd", "assignee", "after" })
+            await Expect(detail.Locator($"[data-action={other}]")).ToBeHiddenAsync();
         await detail.Locator("[data-action=note]").FillAsync("Laporan tidak dapat diverifikasi di lokasi.");
+        await Expect(detail.Locator(".action-error")).ToBeHiddenAsync(); // cleared once filled in
         await detail.Locator("[data-action=internal-note]").FillAsync("Pelapor sama dengan tiga laporan palsu minggu lalu.");
         await detail.Locator("[data-to=rejected]").ClickAsync();
 
@@ -184,16 +192,109 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         var detail = page.Locator("#queue-detail");
         await Expect(detail.Locator("[data-to=not_our_remit]")).ToBeVisibleAsync();
 
-        await detail.Locator("[data-action=note]").FillAsync("Ini kabel listrik, bukan sampah.");
         await detail.Locator("[data-to=not_our_remit]").ClickAsync();
-        await Expect(detail.Locator(".action-error")).ToHaveAttributeAsync("data-code", "needs_opd");
+        // Everything missing is listed at once, and each line goes as it is filled in.
+        var error = detail.Locator(".action-error");
+        await Expect(error).ToHaveAttributeAsync("data-missing", "note opd");
+        await Expect(error.Locator("li")).ToHaveCountAsync(2);
+        await detail.Locator("[data-action=note]").FillAsync("Ini kabel listrik, bukan sampah.");
+        await Expect(error).ToHaveAttributeAsync("data-missing", "opd");
         await detail.Locator("[data-action=opd]").SelectOptionAsync("diskominfo");
+        await Expect(error).ToBeHiddenAsync();
         await detail.Locator("[data-to=not_our_remit]").ClickAsync();
 
         await Expect(detail.Locator(".action-rerouted")).ToContainTextAsync("Dinas Komunikasi dan Informatika");
         await Expect(page.Locator($".queue-item[data-ticket='{ticket}']")).ToHaveCountAsync(0);
         await using var db = city.NewDb();
         Assert.Equal("diskominfo", (await db.Complaints.SingleAsync(c => c.Ticket == ticket)).OpdCode);
+    }
+
+    [Fact]
+    public async Task The_queue_searches_filters_by_category_kelurahan_and_deadline_sorts_and_pins_its_page_on_a_map()
+    {
+        // PUPR's own corner of the shared city: a flood (verified within one working day) and two damaged roads (two).
+        var marker = Guid.NewGuid().ToString("N")[..6];
+        var flood = Ticket(await city.FileAsync(0.0455, 100.0605, "genangan_air", $"Genangan {marker} di simpang"));
+        var road = Ticket(await city.FileAsync(0.0458, 100.0608, "jalan_rusak", $"Jalan {marker} berlubang"));
+        var roadBukit = Ticket(await city.FileAsync(0.0300, 100.0600, "jalan_rusak", $"Jalan {marker} amblas"));
+        var page = await OpenQueueAsync("pupr", Chromium.Desktop);
+
+        await page.Locator("#queue-search").FillAsync(marker);
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex($"[?&]q={marker}"));
+        await Expect(page.Locator(".queue-item")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#queue-map .queue-pin")).ToHaveCountAsync(3);
+        await page.Locator("#queue-search").FillAsync("tidak-ada-laporan-seperti-ini");
+        await Expect(page.Locator(".queue-empty")).ToBeVisibleAsync();
+        await page.Locator("#queue-search").FillAsync(marker);
+        await Expect(page.Locator(".queue-item")).ToHaveCountAsync(3);
+
+        await page.Locator("#queue-category").SelectOptionAsync("jalan_rusak");
+        await Expect(page.Locator(".queue-item")).ToHaveCountAsync(2);
+        await page.Locator("#queue-kelurahan").SelectOptionAsync("99.01.02.1002"); // Kelurahan Bukit
+        await Expect(page.Locator(".queue-item")).ToHaveCountAsync(1);
+        await Expect(page.Locator($".queue-item[data-ticket='{roadBukit}']")).ToBeVisibleAsync();
+
+        await page.Locator("#queue-kelurahan").SelectOptionAsync("");
+        await page.Locator("#queue-category").SelectOptionAsync("");
+        await page.Locator("#queue-sort").SelectOptionAsync("deadline");
+        await Expect(page.Locator(".queue-item").First).ToHaveAttributeAsync("data-ticket", flood);
+        // The deadline is the working day it ends on, in WIB: "s.d. Senin 8 Des".
+        var deadline = page.Locator($".queue-item[data-ticket='{road}'] .deadline time");
+        await Expect(deadline).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^s\.d\. (Senin|Selasa|Rabu|Kamis|Jumat) \d{1,2} \w{3}$"));
+        var day = DateOnly.Parse((await deadline.GetAttributeAsync("datetime"))!);
+        Assert.InRange(day.DayOfWeek, DayOfWeek.Monday, DayOfWeek.Friday);
+
+        // Due by today holds nothing filed today (the filing day never counts); within 7 days, those whose last working
+        // day is at most a week away (all three, unless a long holiday stands in between).
+        var days = await page.Locator(".queue-item .deadline").EvaluateAllAsync<string[]>("spans => spans.map(s => s.dataset.day)");
+        var weekAway = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)).AddDays(7);
+        await page.Locator("#queue-due").SelectOptionAsync("today");
+        await Expect(page.Locator(".queue-empty")).ToBeVisibleAsync();
+        await page.Locator("#queue-due").SelectOptionAsync("week");
+        await Expect(page.Locator(".queue-item")).ToHaveCountAsync(days.Count(d => DateOnly.Parse(d) <= weekAway));
+
+        // A pin opens the complaint, whose panel has its own small map.
+        // Two pins 40 m apart may overlap at this zoom: the click goes to the named one.
+        await page.Locator($"#queue-map .queue-pin[data-ticket='{road}']").DispatchEventAsync("click");
+        await Expect(page.Locator("#queue-detail")).ToHaveAttributeAsync("data-ticket", road);
+        await Expect(page.Locator("#queue-detail .detail-map .detail-pin")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"#queue-map .queue-pin[data-ticket='{road}']")).ToHaveAttributeAsync("data-selected", "true");
+        await MapPage.ScreenshotAsync(page, "staff-queue-filters-map");
+    }
+
+    [Fact]
+    public async Task Assigning_names_a_crew_member_who_sees_the_task_first_on_the_crew_page()
+    {
+        // Two open DLH tasks; the crew stands beside the one not assigned to them.
+        var assigned = Ticket(await city.FileAsync(0.0640, 100.0420, "sampah", "Bak sampah penuh di pasar"));
+        var nearer = Ticket(await city.FileAsync(0.0660, 100.0440, "sampah", "Sampah di tepi jalan"));
+        await city.ChangeStatusAsync(assigned, ComplaintStatus.Verified, null);
+        var crew = await city.CreateStaffAsync("crew", "dlh");
+        var page = await OpenQueueAsync("dlh", Chromium.Desktop);
+        await page.Locator($".queue-row[data-ticket='{assigned}']").ClickAsync();
+        var detail = page.Locator("#queue-detail");
+
+        await detail.Locator("[data-to=assigned]").ClickAsync();
+        var error = detail.Locator(".action-error");
+        await Expect(error).ToHaveAttributeAsync("data-missing", "assignee");
+        await Expect(detail.Locator("[data-action=note]")).ToBeHiddenAsync();
+        await detail.Locator("[data-action=assignee]").SelectOptionAsync(new SelectOptionValue { Label = crew.Name });
+        await Expect(error).ToBeHiddenAsync();
+        await detail.Locator("[data-to=assigned]").ClickAsync();
+
+        await Expect(detail.Locator(".action-result")).ToContainTextAsync($"{assigned}: Didisposisikan");
+        await Expect(detail.Locator(".detail-assignee")).ToHaveTextAsync(crew.Name);
+        await Expect(page.Locator($".queue-item[data-ticket='{assigned}'] .queue-row-assignee")).ToContainTextAsync(crew.Name);
+
+        var phone = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone,
+            new Geolocation { Latitude = 0.0660f, Longitude = 100.0441f, Accuracy = 10 });
+        await SignInAsync(phone, city.BaseUrl, crew);
+        await phone.GotoAsync("/petugas");
+        await Expect(phone.Locator($".task[data-ticket='{nearer}']")).ToBeVisibleAsync();
+        var order = await TaskOrderAsync(phone);
+        Assert.Equal(assigned, order[0]);
+        await Expect(phone.Locator($".task[data-ticket='{assigned}'] .task-mine")).ToHaveTextAsync("Ditugaskan ke Anda");
+        await Expect(phone.Locator($".task[data-ticket='{nearer}']")).ToHaveAttributeAsync("data-mine", "false");
     }
 
     [Fact]

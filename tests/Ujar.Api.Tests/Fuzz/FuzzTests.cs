@@ -48,7 +48,7 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
     private static readonly (string, string)[] StatusMembers =
     [
         ("to", "\"verified\""), ("note", "\"Sudah dicek\""), ("internalNote", "\"Prioritas\""), ("original", "\"UJR-2026-000001\""),
-        ("opd", "\"dlh\""), ("version", "1"), ("lat", "0.065"), ("lon", "100.055"),
+        ("opd", "\"dlh\""), ("version", "1"), ("lat", "0.065"), ("lon", "100.055"), ("assignee", "\"akun-petugas\""),
     ];
 
     /// <summary>One seed per route (two where a route takes two kinds of body). A new route needs one here.</summary>
@@ -123,8 +123,10 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
         new("GET", "/api/staff/complaints/")
         {
             Callers = StaffAndAdmin,
-            Query = K(("status", Kind.Statuses), ("overdue", Kind.Bool), ("needsReview", Kind.Bool), ("opd", Kind.Opd), ("limit", Kind.Int), ("offset", Kind.Int)),
+            Query = K(("status", Kind.Statuses), ("overdue", Kind.Bool), ("needsReview", Kind.Bool), ("opd", Kind.Opd), ("limit", Kind.Int), ("offset", Kind.Int),
+                ("category", Kind.Category), ("kelurahan", Kind.Text), ("dueBy", Kind.Day), ("q", Kind.Text), ("sort", Kind.Text)),
         },
+        new("GET", "/api/staff/crew") { Callers = StaffAndAdmin, Query = K(("opd", Kind.Opd)) },
         new("GET", "/api/staff/complaints/{ticket}") { Callers = StaffAndAdmin, Path = K(("ticket", Kind.Ticket)) },
         new("POST", "/api/staff/complaints/{ticket}/status", BodyKind.Json) { Callers = StaffAndAdmin, Path = K(("ticket", Kind.Ticket)), Members = StatusMembers },
         new("POST", "/api/staff/complaints/{ticket}/status", BodyKind.StatusForm) { Callers = StaffAndAdmin, Path = K(("ticket", Kind.Ticket)), Members = StatusMembers },

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Ujar.Api.Accounts;
 using Ujar.Api.Complaints;
 using Ujar.Api.Supports;
 using Ujar.Api.Tasks;
@@ -16,6 +19,7 @@ namespace Ujar.Api.Tests.Tasks;
 public sealed class NearbyTasksTests(NearbyTasksTests.City city) : IClassFixture<NearbyTasksTests.City>
 {
     private const double Lat = 0.045, Lon = 100.05;
+    private const string Dishub = "dishub";
 
     /// <summary>Open pupr complaints at increasing distances, plus ones the crew must not see.</summary>
     public sealed class City : IAsyncLifetime
@@ -125,6 +129,94 @@ public sealed class NearbyTasksTests(NearbyTasksTests.City city) : IClassFixture
             i => Assert.Equal(JsonValueKind.Null, i.GetProperty("thumbUrl").ValueKind));
     }
 
+    [Fact]
+    public async Task Neighbours_that_the_sphere_and_the_ellipsoid_order_differently_come_in_the_order_of_the_distance_shown()
+    {
+        // Street lights (Dishub, no other task of theirs here), a crew at Here. East stands 150 m away on the sphere PostGIS's index uses,
+        // North 0.3% more degrees away: the sphere puts East first, but on the WGS 84 ellipsoid a degree of latitude at
+        // the equator is 0.7% shorter than one of longitude, so North is about half a metre nearer, as the list shows.
+        const double hereLat = 0.012, hereLon = 100.012, degrees = 150 / 6371008.8 * 180 / Math.PI;
+        var east = (await city.Tasks.FileAsync(hereLat, hereLon + degrees, "penerangan_jalan", "Lampu mati timur")).Ticket;
+        var north = (await city.Tasks.FileAsync(hereLat + degrees * 1.003, hereLon, "penerangan_jalan", "Lampu mati utara")).Ticket;
+        // An admin has no assignments of their own to come first, whatever the other tests assigned meanwhile.
+        var crew = await city.Tasks.Admin();
+        var at = $"/api/tasks/nearby?lat={hereLat}&lon={hereLon}&radius=1000&opd={Dishub}";
+
+        await using (var connection = new NpgsqlConnection(city.Tasks.App.ConnectionString))
+        {
+            await connection.OpenAsync();
+            // The premise: the index order (sphere) and the shown distance (ellipsoid) disagree on these two.
+            await using var sphere = new NpgsqlCommand("""
+                SELECT ticket, ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography, false),
+                       ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography)
+                FROM complaints WHERE ticket IN (@east, @north)
+                ORDER BY location::geography <-> ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography
+                """, connection);
+            sphere.Parameters.AddWithValue("lat", hereLat);
+            sphere.Parameters.AddWithValue("lon", hereLon);
+            sphere.Parameters.AddWithValue("east", east);
+            sphere.Parameters.AddWithValue("north", north);
+            var rows = new List<(string Ticket, double Sphere, double Ellipsoid)>();
+            await using var reader = await sphere.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2)));
+            Assert.Equal([east, north], rows.Select(r => r.Ticket));
+            Assert.True(rows[0].Sphere < rows[1].Sphere && rows[0].Ellipsoid > rows[1].Ellipsoid + 0.3, string.Join("; ", rows));
+        }
+
+        var both = (await (await crew.GetAsync(at)).OkJsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([north, east], both.Select(i => i.GetProperty("ticket").GetString()));
+        var shown = both.Select(i => i.GetProperty("distanceMeters").GetDouble()).ToList();
+        Assert.True(shown[0] < shown[1], $"shown distances out of order: {string.Join(", ", shown)}");
+        // The cut comes after the re-ranking: a page of one holds the nearer by the distance shown.
+        var one = (await (await crew.GetAsync(at + "&limit=1")).OkJsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([north], one.Select(i => i.GetProperty("ticket").GetString()));
+    }
+
+    [Fact]
+    public async Task A_crew_members_own_assignments_come_first_wherever_they_are_then_the_nearest()
+    {
+        // Dishub's street lights in Kelurahan Pulau: an assignment for this crew member 2 km away and open tasks nearer.
+        const double hereLat = 0.062, hereLon = 100.08;
+        var email = await city.Tasks.App.CreateAccountAsync(Roles.Crew, Dishub);
+        var someoneElse = await city.Tasks.App.CreateAccountAsync(Roles.Crew, Dishub);
+        string crewId, otherCrewId;
+        await using (var db = city.Tasks.App.NewDb())
+        {
+            crewId = (await db.Users.SingleAsync(u => u.Email == email)).Id;
+            otherCrewId = (await db.Users.SingleAsync(u => u.Email == someoneElse)).Id;
+        }
+        var crew = city.Tasks.App.CreateClient();
+        var login = await crew.PostAsJsonAsync("/api/auth/login", new { email, password = TestAccounts.Password });
+        crew.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            (await login.OkJsonAsync()).GetProperty("accessToken").GetString());
+
+        var nearest = (await city.Tasks.FileAsync(hereLat, hereLon + 0.001, "penerangan_jalan", "Lampu mati dekat")).Ticket;
+        var assignedElsewhere = (await city.Tasks.FileAsync(hereLat, hereLon - 0.0018, "penerangan_jalan", "Lampu mati, ditugaskan ke orang lain")).Ticket;
+        var mine = (await city.Tasks.FileAsync(hereLat - 0.018, hereLon, "penerangan_jalan", "Lampu mati, ditugaskan")).Ticket;
+        var staff = await city.Tasks.Staff(Dishub);
+        // The people an assignment may name: the OPD's crew accounts.
+        var listed = (await (await staff.GetAsync("/api/staff/crew")).OkJsonAsync()).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("id").GetString()).ToList();
+        Assert.Contains(crewId, listed);
+        Assert.Contains(otherCrewId, listed);
+        foreach (var (ticket, assignee) in new[] { (mine, crewId), (assignedElsewhere, otherCrewId) })
+        {
+            await (await staff.ChangeAsync(ticket, new { to = "verified" })).OkJsonAsync();
+            var assigned = await (await staff.ChangeAsync(ticket, new { to = "assigned", assignee })).OkJsonAsync();
+            Assert.Equal("assigned", assigned.GetProperty("status").GetString());
+        }
+
+        var items = (await (await crew.GetAsync($"/api/tasks/nearby?lat={hereLat}&lon={hereLon}&radius=1000&limit=3")).OkJsonAsync())
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([mine, nearest, assignedElsewhere], items.Select(i => i.GetProperty("ticket").GetString()));
+        Assert.Equal([true, false, false], items.Select(i => i.GetProperty("assignedToMe").GetBoolean()));
+        Assert.True(items[0].GetProperty("distanceMeters").GetDouble() > 1900);
+        // Another crew member of the OPD, with no assignment, sees them nearest first.
+        var others = (await (await (await city.Tasks.Crew(Dishub)).GetAsync($"/api/tasks/nearby?lat={hereLat}&lon={hereLon}&radius=1000&limit=2"))
+            .OkJsonAsync()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("ticket").GetString());
+        Assert.Equal([nearest, assignedElsewhere], others);
+    }
+
     [Theory]
     [InlineData("lon=100.05", "lat")]
     [InlineData("lat=0.045", "lon")]
@@ -164,6 +256,17 @@ public sealed class NearbyTasksTests(NearbyTasksTests.City city) : IClassFixture
         if (opd is not null) Assert.Contains("opd_code", indexCondition);
         // No sort of the open complaints: the index hands them over nearest first (the photo subplan may sort its few rows).
         Assert.DoesNotContain("Sort", text.Split("SubPlan")[0]);
+    }
+
+    [Fact]
+    public void The_benchmark_runs_the_crew_members_query_word_for_word()
+    {
+        using var command = NearbyTasks.Command(null!, new NearbyTasks.Query(Lat, Lon, 5000, 20, "pupr", "akun"));
+        var ours = System.Text.RegularExpressions.Regex.Replace(command.CommandText, @"@(\w+)", m => ":" + (m.Groups[1].Value == "limit" ? "lim" : m.Groups[1].Value));
+        var script = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "tests", "Ujar.Benchmarks", "nearby.sql"))
+            .Where(line => !line.StartsWith("--") && !line.StartsWith('\\'));
+        static string Words(string sql) => System.Text.RegularExpressions.Regex.Replace(sql, @"\s+", " ").Trim().TrimEnd(';');
+        Assert.Equal(Words(ours), Words(string.Join("\n", script)));
     }
 
     [Fact]

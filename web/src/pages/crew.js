@@ -1,18 +1,22 @@
 // Page `/petugas`: a field crew's phone. The device position (or, when the browser may not tell it, the map centre)
-// → GET /api/tasks/nearby, nearest first, as a list and numbered on the map. Each task has a navigation link and,
-// opened, the moves this crew member may make (panels/status-actions.js) with a note and before/after photos; the
-// device position goes with each move so the server can flag a close made far from the pin.
+// → GET /api/tasks/nearby: the tasks assigned to this crew member first, then the OPD's open ones, nearest first by the
+// distance shown, as a list and numbered on the map. Each task has a navigation link and, opened, the moves this crew
+// member may make (panels/status-actions.js) with a note and before/after photos from the camera or the gallery; the
+// device position goes with each move so the server can flag a close made far from the pin. A move made without a
+// network waits on the phone (outbox.js) and is sent when the network is back; one the complaint has outrun meanwhile is
+// refused by the server's version check and said so here.
 //
 // The page watches its OPD's queue on the live hub: a task filed, re-routed or closed by someone else shows up or goes
 // away without a reload.
 
-import { ApiError, getJson, query, showProblem } from '../api.js';
+import { ApiError, describeProblem, getJson, query, showProblem } from '../api.js';
 import { categoryByCode, categoryIcon, loadCategories } from '../categories.js';
 import { debounce, fromTemplate, h, listen, svg } from '../dom.js';
 import { categoryName, formatDistance, onLangChange, statusLabel, t, translate } from '../i18n.js';
 import { BoundariesLayer } from '../layers/boundaries.js';
 import { TasksLayer } from '../layers/tasks.js';
 import { createMap, viewFromUrl } from '../map.js';
+import { sendWaiting, waitingMoves } from '../outbox.js';
 import { deadlineBadge } from '../panels/deadline.js';
 import { requireStaff, StaffBar } from '../panels/staff-bar.js';
 import { showResult, StatusActions } from '../panels/status-actions.js';
@@ -20,6 +24,7 @@ import { showResult, StatusActions } from '../panels/status-actions.js';
 const RADIUS_M = 5000;
 const TASK_LIMIT = 20;
 const LOCATE_OPTIONS = { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 };
+const RETRY_MS = 20000;
 
 /** A link that opens the phone's maps app with directions to the point. */
 export const navigationUrl = (lat, lon) => `https://www.google.com/maps/dir/?api=1&destination=${lat},${lon}`;
@@ -35,6 +40,7 @@ class CrewPage {
     this._positionNote = null;
     this._tasks = [];
     this._cards = new Map();
+    this._details = new Map(); // ticket → the last staff view loaded, for moves made offline
     this._open = null; // {ticket, actions}
     this._result = null;
   }
@@ -51,6 +57,7 @@ class CrewPage {
     this._reloadSoon = debounce(() => this._loadTasks(), 250);
     this._unsubscribe = [
       listen(this._el('btn-crew-locate'), 'click', () => this._locate()),
+      listen(window, 'online', () => this._sendWaiting()),
       listen(this._el('btn-crew-centre'), 'click', () => this._useMapCentre()),
       listen(this._el('task-list'), 'click', (event) => {
         const button = event.target.closest('.task-open');
@@ -60,9 +67,12 @@ class CrewPage {
       this._live.onResync(() => this._loadTasks()),
       onLangChange(() => this._relabel()),
       () => this._reloadSoon.cancel(),
+      () => clearTimeout(this._retry),
     ];
     this._live.watchQueue();
     this._locate();
+    // Not awaited: the page (and the live connection main.js starts once it is up) must not wait for the outbox.
+    this._sendWaiting();
   }
 
   remove() {
@@ -150,6 +160,58 @@ class CrewPage {
     document.body.dataset.tasksReady = 'true';
   }
 
+  /** Sends the moves kept while there was no network, and says how each went (one line each). */
+  async _sendWaiting() {
+    const outcomes = [];
+    try {
+      await sendWaiting((outcome) => outcomes.push(outcome));
+    } catch (error) {
+      // No IndexedDB here (a locked-down browser): nothing can have waited, and the page works online as before.
+      console.warn('Ujar: outbox not available', error);
+      return;
+    }
+    if (outcomes.length) {
+      const lines = outcomes.map(({ move, result, problem, status }) => {
+        const params = { ticket: move.ticket, status: statusLabel(move.to) };
+        if (result) return { kind: 'sent', text: t('action.queuedSent', { ticket: result.ticket, status: statusLabel(result.status) }) };
+        if (status === 409 && problem.code === 'changed_meanwhile') return { kind: 'stale', text: t('action.queuedStale', params) };
+        return { kind: 'refused', text: t('action.queuedRefused', { ...params, reason: describeProblem(problem).title }) };
+      });
+      // The worst outcome names the box: a move that did not happen matters more than one that did.
+      const kind = ['stale', 'refused', 'sent'].find((candidate) => lines.some((line) => line.kind === candidate));
+      this._showNote(lines, kind);
+      if (this._open) this._loadDetail(this._open.ticket);
+      this._loadTasks();
+    }
+    await this._showWaiting();
+  }
+
+  async _showWaiting() {
+    const count = (await waitingMoves()).length;
+    const box = this._el('crew-outbox');
+    box.hidden = count === 0;
+    box.textContent = t('crew.pending', { n: count });
+    box.dataset.count = String(count);
+    // The browser says when it is online again; a retry now and then covers a network that came back unannounced.
+    clearTimeout(this._retry);
+    if (count) this._retry = setTimeout(() => this._sendWaiting(), RETRY_MS);
+  }
+
+  _queued(move) {
+    this._showNote([{ kind: 'queued', text: t('action.queued', { ticket: move.ticket, status: statusLabel(move.to) }) }], 'queued');
+    this._showWaiting();
+  }
+
+  /** Lines about waiting moves in the result box; kind (queued, sent, stale, refused) goes on the box. */
+  _showNote(lines, kind) {
+    const box = this._el('crew-result');
+    box.replaceChildren(...lines.map((line) => h('p', { 'data-outbox': line.kind }, line.text)));
+    box.dataset.outbox = kind;
+    delete box.dataset.status;
+    box.hidden = false;
+    this._result = null;
+  }
+
   _renderTasks() {
     const list = this._el('task-list');
     const shown = new Set(this._tasks.map((task) => task.ticket));
@@ -169,7 +231,9 @@ class CrewPage {
       card = h('li', { class: 'task', 'data-ticket': task.ticket }, h('div', { class: 'task-summary' }), actions);
       this._cards.set(task.ticket, card);
     }
-    Object.assign(card.dataset, { status: task.status, rank: String(rank), overdue: String(Boolean(task.deadline?.overdue)) });
+    Object.assign(card.dataset, {
+      status: task.status, rank: String(rank), overdue: String(Boolean(task.deadline?.overdue)), mine: String(Boolean(task.assignedToMe)),
+    });
     const category = categoryByCode(task.category);
     const open = this._open?.ticket === task.ticket;
     const summary = [
@@ -177,7 +241,8 @@ class CrewPage {
         h('span', { class: 'task-rank', 'aria-label': t('crew.rank', { n: rank }) }, String(rank)),
         h('span', { class: 'category-icon' }, svg(categoryIcon(task.category))),
         h('strong', { class: 'task-category' }, categoryName(category) || task.category),
-        h('span', { class: 'status-badge', 'data-status': task.status }, statusLabel(task.status))),
+        h('span', { class: 'status-badge', 'data-status': task.status }, statusLabel(task.status)),
+        task.assignedToMe ? h('span', { class: 'task-mine' }, t('crew.assignedToYou')) : null),
       h('p', { class: 'task-meta' },
         h('span', { class: 'task-distance' }, t('crew.distance', { m: formatDistance(task.distanceMeters) })),
         deadlineBadge(task.deadline),
@@ -208,7 +273,9 @@ class CrewPage {
       const container = card.querySelector('.task-actions');
       const actions = new StatusActions(container, ticket, {
         photos: true,
+        offline: true,
         position: () => this._freshPosition(),
+        onQueued: (move) => this._queued(move),
         onDone: (result) => this._moved(result),
         onStale: () => this._loadDetail(ticket),
       });
@@ -236,16 +303,23 @@ class CrewPage {
     const error = this._el('crew-error');
     try {
       const detail = await getJson(`/api/staff/complaints/${encodeURIComponent(ticket)}`);
+      this._details.set(ticket, detail);
       if (this._open?.ticket === ticket) this._open.actions.show(detail);
     } catch (failure) {
       if (!(failure instanceof ApiError)) throw failure;
       showProblem(error, failure.problem);
+      // Without a network, a task seen before still offers its moves as they were: the move waits with that version,
+      // and the server refuses it later if the complaint has changed since.
+      const seen = this._details.get(ticket);
+      if (failure.status === 0 && seen && this._open?.ticket === ticket) this._open.actions.show(seen);
     }
   }
 
   _moved(result) {
     this._result = result;
-    showResult(this._el('crew-result'), result);
+    const box = this._el('crew-result');
+    delete box.dataset.outbox;
+    showResult(box, result);
     // The task's buttons are drawn again (or the task is gone): keep the keyboard on what just happened.
     this._el('crew-result').focus();
     this._loadTasks();
@@ -271,6 +345,7 @@ class CrewPage {
     if (this._positionNote) this._showPositionNote(this._positionNote.key, this._positionNote.params, this._positionNote.failed);
     if (this._result) showResult(this._el('crew-result'), this._result);
     this._renderTasks();
+    this._showWaiting();
     this._layer.setTasks(this._tasks);
   }
 }

@@ -1,11 +1,14 @@
-// One complaint as its OPD's staff see it (GET /api/staff/complaints/{ticket}): the facts, the reporter's contacts,
-// every photo, the timeline with internal notes and who made each step, and the moves this user may make now.
+// One complaint as its OPD's staff see it (GET /api/staff/complaints/{ticket}): a small map of its pin, the facts, the
+// crew member it is assigned to, the reporter's contacts, every photo, the timeline with internal notes and who made
+// each step, and the moves this user may make now (an assignment picks from the OPD's crew, GET /api/staff/crew).
 // A bottom sheet on a phone, a side panel on a wide screen (the report panel's .sheet).
 
-import { ApiError, getJson, showProblem } from '../api.js';
+import L from 'leaflet';
+import { ApiError, getJson, query, showProblem } from '../api.js';
 import { categoryByCode, categoryIcon } from '../categories.js';
 import { h, listen, svg } from '../dom.js';
 import { categoryName, formatDateTime, formatDistance, onLangChange, statusLabel, t } from '../i18n.js';
+import { createMap } from '../map.js';
 import { deadlineBadge } from './deadline.js';
 import { showResult, StatusActions } from './status-actions.js';
 
@@ -13,13 +16,19 @@ import { showResult, StatusActions } from './status-actions.js';
 const nameOf = (value) => (typeof value === 'string' ? value : value?.name ?? value?.code ?? '');
 
 export class StaffDetail {
-  /** opds: targets for re-routing; onChanged(result) after a move made here; onClosed(ticket) when the reader closes it. */
-  constructor(section, { opds, onChanged, onClosed }) {
+  /**
+   * opds: targets for re-routing; config: GET /api/config (the map's tiles); admin: whether the reader works for every
+   * OPD (the crew list is then the complaint's OPD's); onChanged(result) after a move made here; onClosed(ticket) when
+   * the reader closes it.
+   */
+  constructor(section, { opds, config, admin = false, onChanged, onClosed }) {
     this._section = section;
     this._body = section.querySelector('#queue-detail-body');
     this._error = section.querySelector('#queue-detail-error');
     this._title = section.querySelector('#queue-detail-title');
     this._opds = opds;
+    this._config = config;
+    this._admin = admin;
     this._onChanged = onChanged;
     this._onClosed = onClosed;
     this._ticket = null;
@@ -53,10 +62,12 @@ export class StaffDetail {
       this._facts = h('div', { class: 'detail-facts' });
       this._actionsBox = h('div', { class: 'detail-actions' });
       this._resultBox = h('div', { class: 'action-result', role: 'status', tabindex: -1, hidden: true });
-      this._body.replaceChildren(this._facts, this._resultBox, this._actionsBox);
+      this._mapBox = h('div', { class: 'detail-map', role: 'region', 'aria-label': t('queue.detailMapLabel') });
+      this._body.replaceChildren(this._mapBox, this._facts, this._resultBox, this._actionsBox);
       this._actions = new StatusActions(this._actionsBox, ticket, {
         internal: true,
         opds: this._opds,
+        crew: async (opd) => (await getJson(`/api/staff/crew${query({ opd: this._admin ? opd : '' })}`)).items,
         onDone: (result) => {
           this._result = result;
           this._rerouted = result.opd !== this._detail?.opd ? this._opdName(result.opd) : null;
@@ -86,6 +97,9 @@ export class StaffDetail {
   hide() {
     this._actions?.remove();
     this._actions = null;
+    this._map?.remove();
+    this._map = null;
+    this._pin = null;
     this._ticket = null;
     this._detail = null;
     this._result = null;
@@ -116,7 +130,23 @@ export class StaffDetail {
       return;
     }
     this._render();
+    this._showPin();
     this._actions.show(this._detail);
+  }
+
+  // The map is made once per complaint opened (Leaflet needs its box on the page) and follows a moved pin.
+  _showPin() {
+    const at = [this._detail.lat, this._detail.lon];
+    if (!this._map) {
+      this._map = createMap(this._mapBox, this._config, { center: at, zoom: 17 });
+    }
+    this._pin?.remove();
+    this._pin = L.marker(at, {
+      icon: L.divIcon({ className: 'ujar-marker detail-pin', html: categoryIcon(this._detail.category), iconSize: [28, 28] }),
+      keyboard: false, interactive: false,
+    }).addTo(this._map);
+    this._pin.getElement().dataset.status = this._detail.status;
+    this._map.setView(at, this._map.getZoom());
   }
 
   _opdName(code) {
@@ -141,6 +171,8 @@ export class StaffDetail {
         h('dt', {}, t('area.kelurahan')), h('dd', {}, nameOf(c.kelurahan)),
         h('dt', {}, t('area.kecamatan')), h('dd', {}, nameOf(c.kecamatan)),
         h('dt', {}, t('area.opd')), h('dd', { class: 'detail-opd' }, this._opdName(c.opd)),
+        c.assignee ? h('dt', {}, t('queue.assignee')) : null,
+        c.assignee ? h('dd', { class: 'detail-assignee' }, c.assignee.name) : null,
         h('dt', {}, t('track.filed')), h('dd', {}, formatDateTime(c.createdAt)),
         h('dt', {}, t('queue.channel')),
         h('dd', { class: 'detail-channel', 'data-channel': c.channel },

@@ -663,6 +663,11 @@ namespace Ujar.Api.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("anonymous");
 
+                    b.Property<string>("AssigneeId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("assignee_id");
+
                     b.Property<int>("BoundaryGenerationId")
                         .HasColumnType("integer")
                         .HasColumnName("boundary_generation_id");
@@ -786,6 +791,9 @@ namespace Ujar.Api.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_complaints");
+
+                    b.HasIndex("AssigneeId")
+                        .HasDatabaseName("ix_complaints_assignee_id");
 
                     b.HasIndex("BoundaryGenerationId")
                         .HasDatabaseName("ix_complaints_boundary_generation_id");
@@ -1599,6 +1607,12 @@ namespace Ujar.Api.Data.Migrations
 
             modelBuilder.Entity("Ujar.Api.Complaints.Complaint", b =>
                 {
+                    b.HasOne("Ujar.Api.Accounts.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_complaints_asp_net_users_assignee_id");
+
                     b.HasOne("Ujar.Api.Boundaries.BoundaryGeneration", null)
                         .WithMany()
                         .HasForeignKey("BoundaryGenerationId")
