@@ -6,18 +6,21 @@
 // summary as its accessible name; body[data-planner-charts] counts the renders (the tests wait for it).
 
 import {
-  BarController, BarElement, CategoryScale, Chart, Colors, Legend, LinearScale, Tooltip,
+  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip,
 } from 'chart.js';
 import { getJson, query } from '../api.js';
 import { categoryByCode } from '../categories.js';
 import { categoryName, formatNumber, lang, onLangChange, t } from '../i18n.js';
 import { listen } from '../dom.js';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip, Colors);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 // More stacked categories than this are summed as "others": a planner reads six colours, not twenty.
 const MAX_SERIES = 6;
 const WET_COLOUR = 'rgba(37, 99, 235, 0.12)';
+// One colour per stacked category, told apart by colour-blind readers too (after Okabe & Ito); "others" in grey.
+const SERIES_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#d55e00', '#56b4e9'];
+const OTHERS_COLOUR = '#94a3b8';
 const BAR_COLOUR = '#0f766e';
 
 let renders = 0;
@@ -93,10 +96,12 @@ export class PlannerCharts {
     const { weeks, series, total, wetMonths } = this._weekly;
     const shown = series.slice(0, MAX_SERIES);
     const others = series.slice(MAX_SERIES);
-    const datasets = shown.map((s) => ({ label: nameOf(s.category), data: s.counts, stack: 'complaints', yAxisID: 'y' }));
+    const datasets = shown.map((s, i) => ({
+      label: nameOf(s.category), data: s.counts, stack: 'complaints', yAxisID: 'y', backgroundColor: SERIES_COLOURS[i],
+    }));
     if (others.length) {
       datasets.push({
-        label: t('chart.others'), stack: 'complaints', yAxisID: 'y',
+        label: t('chart.others'), stack: 'complaints', yAxisID: 'y', backgroundColor: OTHERS_COLOUR,
         data: weeks.map((_, i) => others.reduce((sum, s) => sum + s.counts[i], 0)),
       });
     }
@@ -104,7 +109,9 @@ export class PlannerCharts {
     datasets.push({
       label: t('chart.wetMonths', { months: monthNames(wetMonths) }),
       data: weeks.map((week) => (wet.has(Number(week.slice(5, 7))) ? 1 : 0)),
-      yAxisID: 'season', backgroundColor: WET_COLOUR, borderWidth: 0, barPercentage: 1, categoryPercentage: 1, order: 1,
+      // In the complaints' stack so it spans the whole week's slot (stacks are summed per axis, so it adds nothing to
+      // the counts); a higher order draws it first, behind the bars.
+      stack: 'complaints', yAxisID: 'season', backgroundColor: WET_COLOUR, borderWidth: 0, barPercentage: 1, categoryPercentage: 1, order: 1,
     });
     this._chart('chart-weekly', {
       type: 'bar',
