@@ -22,7 +22,7 @@ const NUMBERS = {
 };
 const DEFAULTS = { layer: 'hex', window: '30', measure: 'count' };
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-// The windows a trend can compare: every one with a start.
+// What a trend gets instead of "all time", which has no period before it to compare with.
 const TREND_FALLBACK_WINDOW = '30';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
