@@ -26,10 +26,10 @@ public static class DensityClusters
     private static readonly GeometryFactory Utm = new(new PrecisionModel(), MetricProjection.Srid);
 
     public static async Task<IResult> GetAsync(HttpRequest request, ComplaintPoints points, ComplaintRouter router, UjarDb db,
-        IOptions<LimitsOptions> limits, CancellationToken ct, string? eps = null, string? minPoints = null, string? members = null, string? format = null)
+        IOptions<LimitsOptions> limits, CancellationToken ct, string? eps = null, string? minPoints = null, string? members = null, string? format = null, string? lang = null)
     {
         var errors = new Dictionary<string, Bilingual>();
-        var answerFormat = HotspotsApi.ParseFormat(format, errors);
+        var export = HotspotExport.Parse(format, lang, errors);
         var epsMeters = DefaultEps;
         if (!string.IsNullOrWhiteSpace(eps) &&
             (!double.TryParse(eps, NumberStyles.Float, CultureInfo.InvariantCulture, out epsMeters) || !(epsMeters is >= Dbscan.MinEps and <= Dbscan.MaxEps)))
@@ -53,11 +53,11 @@ public static class DensityClusters
             return HotspotsApi.TooCostly("eps", new Bilingual(
                     $"eps {epsMeters} m atas {selection.Count:N0} laporan terpilih berarti {plan.Comparisons:N0} uji jarak, lebih dari batas {limits.Value.ClusterMaxComparisons:N0}",
                     $"eps {epsMeters} m over the {selection.Count:N0} complaints selected means {plan.Comparisons:N0} distance tests, more than the limit of {limits.Value.ClusterMaxComparisons:N0}"),
-                new Bilingual("Perkecil eps, atau persempit pilihan: satu kategori, status, atau jendela waktu yang lebih pendek (days, from/to).",
+                new Bilingual("Perkecil jarak eps, atau persempit pilihan: satu kategori, satu status, atau periode yang lebih pendek.",
                     "Use a smaller eps, or select fewer complaints: one category, a status, or a shorter time window (days, from/to)."));
         var clusters = Compute(selection, plan.Run(minimum), router);
         var features = withMembers ? await WithTicketsAsync(clusters, db, ct) : clusters.Features;
-        return HotspotsApi.Answer(answerFormat!, "clusters", new HotspotCollection(features, new Dictionary<string, object>
+        return export!.Answer("clusters", new HotspotCollection(features, new Dictionary<string, object>
         {
             ["eps"] = epsMeters, ["minPoints"] = minimum, ["filter"] = filter.Echo, ["total"] = selection.Count, ["noise"] = clusters.Noise,
         }));

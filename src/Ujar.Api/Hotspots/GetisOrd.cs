@@ -75,6 +75,14 @@ public static class GetisOrd
         < 0 => $"Cold spot {Confidence(-bin)} %",
     };
 
+    /// <summary>The same in Bahasa Indonesia: "Titik rawan 99 %", "Titik sepi 90 %", "Tidak signifikan".</summary>
+    public static string BinLabelId(int bin) => bin switch
+    {
+        0 => "Tidak signifikan",
+        > 0 => $"Titik rawan {Confidence(bin)} %",
+        < 0 => $"Titik sepi {Confidence(-bin)} %",
+    };
+
     private static int Confidence(int level) => level switch { 3 => 99, 2 => 95, _ => 90 };
 
     /// <summary>The largest p_(k) with p_(k) ≤ α · k / n, or −1 (nothing passes).</summary>

@@ -16,7 +16,7 @@ public sealed record HotspotFeature(Geometry Geometry, IReadOnlyDictionary<strin
 }
 
 /// <summary>A hotspot layer as GeoJSON: the features plus foreign members echoing what was computed (<c>cell</c>,
-/// <c>band</c>, <c>filter</c>, totals…). The CSV export writes the same features (<see cref="HotspotCsv"/>).</summary>
+/// <c>band</c>, <c>filter</c>, totals…). The CSV and GeoPackage exports write the same features (<see cref="HotspotExport"/>).</summary>
 public sealed class HotspotCollection(IReadOnlyList<HotspotFeature> features, Dictionary<string, object> members)
 {
     // Only ever written: this keeps System.Text.Json from binding the extension data to the constructor's parameter.
@@ -31,11 +31,16 @@ public sealed class HotspotCollection(IReadOnlyList<HotspotFeature> features, Di
 /// <summary>
 /// The planners' layers over the in-memory complaint points (<see cref="ComplaintPoints"/>): hex bins with Getis-Ord
 /// Gi* (<see cref="GetisOrd"/>), their trend (<see cref="HotspotTrend"/>), density clusters and the kelurahan
-/// choropleth. Every layer takes the <see cref="HotspotFilter"/> parameters and <c>format=csv</c>.
+/// choropleth. Every layer takes the <see cref="HotspotFilter"/> parameters, <c>format=csv|gpkg</c> and <c>lang=id|en</c>.
 /// </summary>
 public static class HotspotsApi
 {
     public const int MaxBand = 10_000;
+
+    /// <summary>Above this share of empty cells the layer says the data are too sparse for Gi*: the statistic reads each
+    /// cell against a normal distribution of neighbourhood sums, and with mostly zeros a handful of complaints makes
+    /// "99 %" hot spots that a longer period or larger cells would not confirm. A rule of thumb, not a test.</summary>
+    public const double SparseEmptyShare = 0.8;
 
     /// <summary>A burst of identical requests (a planner's page and its live refresh) computes once; the points'
     /// version is part of the key, so a new complaint is never hidden by the cache.</summary>
@@ -52,15 +57,17 @@ public static class HotspotsApi
         api.MapGet("/trend", GetTrend);
         api.MapGet("/clusters", DensityClusters.GetAsync);
         api.MapGet("/kelurahan", KelurahanChoropleth.GetAsync);
+        api.MapGet("/weekly", WeeklyCounts.GetAsync);
         return app;
     }
 
     /// <summary><c>GET /api/hotspots/hex?cell=250&amp;band=750&amp;fdr=true&amp;category=…</c>: every city cell with its
     /// complaint count (zeros included) and Gi* z, p and confidence bin.</summary>
     public static async Task<IResult> GetHex(HttpRequest request, ComplaintRouter router, ComplaintPoints points, IMemoryCache cache,
-        IOptions<LimitsOptions> limits, CancellationToken ct, string? cell = null, string? band = null, string? fdr = null, string? format = null)
+        IOptions<LimitsOptions> limits, CancellationToken ct, string? cell = null, string? band = null, string? fdr = null, string? format = null,
+        string? lang = null)
     {
-        var (setup, problem) = await PrepareAsync(request, router, points, cache, limits.Value, cell, band, fdr, format, ct);
+        var (setup, problem) = await PrepareAsync(request, router, points, cache, limits.Value, cell, band, fdr, format, lang, ct);
         if (setup is null) return problem!;
         var key = ("hex", setup.Grid.GenerationId, setup.Grid.Cell, setup.Band, setup.Fdr, FilterKey(setup.Filter), points.Version);
         var collection = Cached(cache, key, ResultLifetime, () =>
@@ -73,24 +80,25 @@ public static class HotspotsApi
                 ["q"] = c.Q, ["r"] = c.R, ["count"] = counts[i], ["z"] = gi[i].Z, ["p"] = gi[i].P, ["bin"] = gi[i].Bin,
                 ["binLabel"] = GetisOrd.BinLabel(gi[i].Bin),
             })).ToList();
-            return new HotspotCollection(features, Members(setup, selection.Count, outside));
+            return new HotspotCollection(features, Members(setup, selection.Count, outside, counts));
         });
-        return Answer(setup.Format, "hex", collection);
+        return setup.Export.Answer("hex", collection);
     }
 
     /// <summary><c>GET /api/hotspots/trend?days=30&amp;…</c>: each cell's Gi* in the window and in the window of the
     /// same length just before it, and the trend label (<see cref="HotspotTrend"/>). Needs a window with a start.</summary>
     public static async Task<IResult> GetTrend(HttpRequest request, ComplaintRouter router, ComplaintPoints points, IMemoryCache cache,
         IOptions<LimitsOptions> limits, TimeProvider clock, CancellationToken ct, string? cell = null, string? band = null, string? fdr = null,
-        string? format = null)
+        string? format = null, string? lang = null)
     {
-        var (setup, problem) = await PrepareAsync(request, router, points, cache, limits.Value, cell, band, fdr, format, ct);
+        var (setup, problem) = await PrepareAsync(request, router, points, cache, limits.Value, cell, band, fdr, format, lang, ct);
         if (setup is null) return problem!;
         var now = clock.GetUtcNow().UtcDateTime;
         if (setup.Filter.PreviousWindow(now) is not { } previous)
             return Problems.Validation(new Dictionary<string, Bilingual>
             {
-                ["days"] = new("tren membutuhkan jendela waktu: days, from, atau season", "a trend needs a time window: days, from, or season"),
+                ["days"] = new("tren membandingkan dua periode: pilih 7, 30 atau 90 hari, tanggal mulai, atau musim",
+                    "a trend compares two periods: choose 7, 30 or 90 days, a start date, or a season"),
             });
         var key = ("trend", setup.Grid.GenerationId, setup.Grid.Cell, setup.Band, setup.Fdr, FilterKey(setup.Filter), points.Version);
         var collection = Cached(cache, key, ResultLifetime, () =>
@@ -108,7 +116,7 @@ public static class HotspotsApi
                 ["count"] = counts[i], ["z"] = gi[i].Z, ["p"] = gi[i].P, ["bin"] = gi[i].Bin,
                 ["previousCount"] = previousCounts[i], ["previousZ"] = giBefore[i].Z, ["previousP"] = giBefore[i].P, ["previousBin"] = giBefore[i].Bin,
             })).ToList();
-            var members = Members(setup, selection.Count, outside);
+            var members = Members(setup, selection.Count, outside, counts);
             members["from"] = setup.Filter.FromUtc!;
             members["to"] = setup.Filter.ToUtc ?? now;
             members["previousFrom"] = previous.FromUtc!;
@@ -117,46 +125,31 @@ public static class HotspotsApi
             members["previousOutsideCells"] = previousOutside;
             return new HotspotCollection(features, members);
         });
-        return Answer(setup.Format, "trend", collection);
+        return setup.Export.Answer("trend", collection);
     }
 
-    /// <summary>GeoJSON (the default) or, with <c>format=csv</c>, the same features as CSV. <paramref name="format"/>
-    /// has been checked by <see cref="ParseFormat"/>.</summary>
-    public static IResult Answer(string format, string layer, HotspotCollection collection) =>
-        format == "csv" ? HotspotCsv.Result(layer, collection) : TypedResults.Ok(collection);
-
-    /// <summary>"csv" or "geojson" (the default); null with an error added otherwise.</summary>
-    public static string? ParseFormat(string? format, Dictionary<string, Bilingual> errors)
-    {
-        if (string.IsNullOrWhiteSpace(format)) return "geojson";
-        var name = format.Trim().ToLowerInvariant();
-        if (name is "csv" or "geojson") return name;
-        errors["format"] = new("format harus geojson atau csv", "format must be geojson or csv");
-        return null;
-    }
-
-    private sealed record HexSetup(HotspotFilter Filter, HexGrid Grid, double Band, Neighbourhood Neighbours, bool Fdr, string Format);
+    private sealed record HexSetup(HotspotFilter Filter, HexGrid Grid, double Band, Neighbourhood Neighbours, bool Fdr, HotspotExport Export, long MaxPairs);
 
     /// <summary>Checks the hex parameters and the filter, waits for the complaint points, and finds (or builds) the grid.</summary>
     private static async Task<(HexSetup? Setup, IResult? Problem)> PrepareAsync(HttpRequest request, ComplaintRouter router, ComplaintPoints points,
-        IMemoryCache cache, LimitsOptions limits, string? cell, string? band, string? fdr, string? format, CancellationToken ct)
+        IMemoryCache cache, LimitsOptions limits, string? cell, string? band, string? fdr, string? format, string? lang, CancellationToken ct)
     {
         var errors = new Dictionary<string, Bilingual>();
         var cellSize = HexGrid.DefaultCell;
         if (!string.IsNullOrWhiteSpace(cell) &&
             (!int.TryParse(cell, NumberStyles.None, CultureInfo.InvariantCulture, out cellSize) || cellSize is < HexGrid.MinCell or > HexGrid.MaxCell))
-            errors["cell"] = new($"cell harus bilangan bulat {HexGrid.MinCell}–{HexGrid.MaxCell} (meter)",
+            errors["cell"] = new($"ukuran sel harus bilangan bulat {HexGrid.MinCell}–{HexGrid.MaxCell} meter",
                 $"cell must be a whole number of metres, {HexGrid.MinCell}–{HexGrid.MaxCell}");
         int? bandMetres = null;
         if (!string.IsNullOrWhiteSpace(band))
         {
             if (int.TryParse(band, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b is > 0 and <= MaxBand) bandMetres = b;
-            else errors["band"] = new($"band harus bilangan bulat 1–{MaxBand} (meter)", $"band must be a whole number of metres, 1–{MaxBand}");
+            else errors["band"] = new($"jarak tetangga harus bilangan bulat 1–{MaxBand} meter", $"band must be a whole number of metres, 1–{MaxBand}");
         }
         var useFdr = false;
         if (!string.IsNullOrWhiteSpace(fdr) && !bool.TryParse(fdr, out useFdr))
-            errors["fdr"] = new("fdr harus true atau false", "fdr must be true or false");
-        var answerFormat = ParseFormat(format, errors);
+            errors["fdr"] = new("koreksi FDR harus true atau false", "fdr must be true or false");
+        var export = HotspotExport.Parse(format, lang, errors);
         if (errors.Count > 0) return (null, Problems.Validation(errors));
 
         var (filter, problem) = HotspotFilter.Parse(request);
@@ -176,12 +169,12 @@ public static class HotspotsApi
         {
             var widest = grid.WidestBand(limits.HotspotMaxPairs);
             return (null, TooCostly("band", new Bilingual(
-                    $"band {bandUsed} m terlalu lebar untuk sel {cellSize} m: {grid.Cells.Count:N0} sel × tetangganya = {pairs:N0} pasangan, lebih dari batas {limits.HotspotMaxPairs:N0}",
+                    $"jarak tetangga {bandUsed} m terlalu lebar untuk sel {cellSize} m: {grid.Cells.Count:N0} sel × tetangganya = {pairs:N0} pasangan, lebih dari batas {limits.HotspotMaxPairs:N0}",
                     $"band {bandUsed} m is too wide for {cellSize} m cells: {grid.Cells.Count:N0} cells × their neighbours = {pairs:N0} pairs, more than the limit of {limits.HotspotMaxPairs:N0}"),
-                new Bilingual($"Pakai band paling lebar {widest} m untuk sel {cellSize} m, atau sel yang lebih besar (cell) untuk band yang lebih lebar.",
+                new Bilingual($"Pakai jarak tetangga paling lebar {widest} m untuk sel {cellSize} m, atau sel yang lebih besar untuk jarak yang lebih lebar.",
                     $"Use a band of at most {widest} m with {cellSize} m cells, or larger cells (cell) for a wider band.")));
         }
-        return (new HexSetup(filter, grid, bandUsed, grid.Neighbours(bandUsed), useFdr, answerFormat!), null);
+        return (new HexSetup(filter, grid, bandUsed, grid.Neighbours(bandUsed), useFdr, export!, limits.HotspotMaxPairs), null);
     }
 
     /// <summary>422 for a request whose estimated work is over its layer's cap, counted before computing: the parameter
@@ -192,15 +185,25 @@ public static class HotspotsApi
             new Bilingual($"{why.Id}. {howToLighten.Id}", $"{why.En}. {howToLighten.En}"),
             new Dictionary<string, Bilingual> { [field] = why }));
 
-    private static Dictionary<string, object> Members(HexSetup setup, int total, int outside) => new()
+    /// <summary>What was computed, echoed: the parameters, the totals, how many cells are empty and whether that makes
+    /// the data too sparse for Gi* (<see cref="SparseEmptyShare"/>), and the widest band this cell size allows.</summary>
+    private static Dictionary<string, object> Members(HexSetup setup, int total, int outside, int[] counts)
     {
-        ["cell"] = setup.Grid.Cell,
-        ["band"] = setup.Band,
-        ["fdr"] = setup.Fdr,
-        ["total"] = total,
-        ["outsideCells"] = outside,
-        ["filter"] = setup.Filter.Echo,
-    };
+        var empty = counts.Count(c => c == 0);
+        return new()
+        {
+            ["cell"] = setup.Grid.Cell,
+            ["band"] = setup.Band,
+            ["maxBand"] = setup.Grid.WidestBand(setup.MaxPairs),
+            ["fdr"] = setup.Fdr,
+            ["total"] = total,
+            ["outsideCells"] = outside,
+            ["cells"] = counts.Length,
+            ["emptyCells"] = empty,
+            ["sparse"] = counts.Length > 0 && empty > SparseEmptyShare * counts.Length,
+            ["filter"] = setup.Filter.Echo,
+        };
+    }
 
     private static string FilterKey(HotspotFilter filter) =>
         string.Join('&', filter.Echo.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));

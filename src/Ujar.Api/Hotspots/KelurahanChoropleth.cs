@@ -20,10 +20,10 @@ public static class KelurahanChoropleth
     public sealed record Population(int Residents, int? Year);
 
     public static async Task<IResult> GetAsync(HttpRequest request, ComplaintPoints points, ComplaintRouter router,
-        IConfiguration configuration, ILoggerFactory loggers, CancellationToken ct, string? format = null)
+        IConfiguration configuration, ILoggerFactory loggers, CancellationToken ct, string? format = null, string? lang = null)
     {
         var errors = new Dictionary<string, Bilingual>();
-        var answerFormat = HotspotsApi.ParseFormat(format, errors);
+        var export = HotspotExport.Parse(format, lang, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
         var (filter, problem) = HotspotFilter.Parse(request);
         if (filter is null) return problem!;
@@ -31,7 +31,7 @@ public static class KelurahanChoropleth
         var selection = points.Current.Select(filter);
         // Read on every request: the table is meant to be edited in place when BPS publishes new figures.
         var population = ReadPopulation(PopulationFile(configuration), loggers.CreateLogger(typeof(KelurahanChoropleth)));
-        return HotspotsApi.Answer(answerFormat!, "kelurahan", Compute(selection, router.Kelurahan, population, filter.Echo));
+        return export!.Answer("kelurahan", Compute(selection, router.Kelurahan, population, filter.Echo));
     }
 
     public static HotspotCollection Compute(PointSelection selection, IReadOnlyList<RoutableKelurahan> kelurahan,

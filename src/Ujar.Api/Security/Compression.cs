@@ -23,6 +23,8 @@ public static class Compression
     [
         "application/json", "application/problem+json", "application/geo+json", "text/csv", "text/xml", "application/xml",
         "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml", "text/plain",
+        // The planners' GeoPackage export: an SQLite file of repeated column text and coordinates, which compresses well.
+        Hotspots.HotspotGeoPackage.ContentType,
     ];
 
     /// <summary>One line in a route table: the answers of this endpoint carry a secret.</summary>

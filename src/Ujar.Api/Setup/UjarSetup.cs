@@ -60,8 +60,15 @@ public static class UjarSetup
     }
 
     /// <summary>The hotspot layers' caches: hex grids per (boundary generation, cell size), and computed layers for a few
-    /// seconds so a burst of identical requests computes once.</summary>
-    public static IServiceCollection AddHotspotLayers(this IServiceCollection services) => services.AddMemoryCache();
+    /// seconds so a burst of identical requests computes once; the wet months of the weekly chart (<c>Ujar:Hotspots</c>).</summary>
+    public static IServiceCollection AddHotspotLayers(this IServiceCollection services)
+    {
+        services.AddOptions<HotspotOptions>().BindConfiguration("Ujar:Hotspots")
+            .PostConfigure(o => o.WetMonths ??= HotspotOptions.DefaultWetMonths)
+            .Validate(HotspotOptions.AreValid, "Ujar:Hotspots:WetMonths must list distinct months 1–12")
+            .ValidateOnStart();
+        return services.AddMemoryCache();
+    }
 
     /// <summary>Complaint photos: re-encoded JPEGs in the media folder (<c>Ujar:MediaPath</c>), checked at start.</summary>
     public static IServiceCollection AddPhotos(this IServiceCollection services)

@@ -83,6 +83,23 @@ public sealed class ContentSecurityPolicyTests(Chromium chromium, BrowserCityApp
     }
 
     [Fact]
+    public async Task The_planner_charts_draw_without_a_violation()
+    {
+        // Chart.js sizes its canvases through the CSSOM (element.style), which style-src 'self' allows; an injected
+        // <style> or style attribute in markup would be caught here.
+        // Away from where the map test drops its pin (0.025, 100.06): a marker there would catch that click.
+        await city.FileAsync(0.06, 100.05, "genangan_air", "Air menggenang setelah hujan");
+        var planner = await OpenAsync();
+        await GoAsync(planner.Page, $"/perencana?{MapPage.FixtureCityView}&layer=gi&window=30");
+        await Expect(planner.Page.Locator("body")).ToHaveAttributeAsync("data-planner-layer", "gi");
+        await planner.Page.Locator("#planner-charts > summary").ClickAsync();
+        await Expect(planner.Page.Locator("body")).ToHaveAttributeAsync("data-planner-charts", "1");
+        await planner.Page.Locator("#chart-measure").SelectOptionAsync("perKm2");
+        await Expect(planner.Page.Locator("#chart-kelurahan")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("tertinggi"));
+        await AssertNoViolationsAsync(planner);
+    }
+
+    [Fact]
     public async Task The_performance_and_sign_in_pages_load_without_a_violation()
     {
         var performance = await OpenAsync();

@@ -44,7 +44,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
 
         await SwitchLayerAsync(page, "gi");
         var legend = page.Locator("#planner-legend-items");
-        string[] giBins = ["Hot spot 99 %", "Hot spot 95 %", "Hot spot 90 %", "Tidak signifikan", "Cold spot 90 %", "Cold spot 95 %", "Cold spot 99 %"];
+        string[] giBins = ["Titik rawan 99 %", "Titik rawan 95 %", "Titik rawan 90 %", "Tidak signifikan", "Titik sepi 90 %", "Titik sepi 95 %", "Titik sepi 99 %"];
         for (var i = 0; i < giBins.Length; i++) await Expect(legend.Locator("li[data-bin]").Nth(i)).ToHaveTextAsync(giBins[i]);
         await Expect(page.Locator("path.hs-gi[data-bin]")).Not.ToHaveCountAsync(0);
         await Expect(page.Locator("#planner-band")).ToBeVisibleAsync();
@@ -66,6 +66,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         await SwitchLayerAsync(page, "gi");
         await page.Locator("#btn-lang").ClickAsync();
         await Expect(legend.Locator("li[data-bin='0']")).ToHaveTextAsync("Not significant");
+        await Expect(legend.Locator("li[data-bin='3']")).ToHaveTextAsync("Hot spot 99 %");
         await Expect(page.Locator("#planner-layer")).ToHaveAccessibleNameAsync("Layer");
         // The whole state is in the URL: a reload shows the same layer with the same parameters.
         Assert.Contains("layer=gi", page.Url, StringComparison.Ordinal);
@@ -101,15 +102,15 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         await Expect(legend).ToContainTextAsync("Tidak ada data");
         Assert.Contains("measure=per1000", page.Url, StringComparison.Ordinal);
 
-        // The choropleth's CSV carries the API's counts and an empty per1000 (no data, not 0).
+        // The choropleth's CSV (Indonesian, as the page) carries the API's counts and an empty per-1,000 (no data, not 0).
         var api = await city.GetJsonAsync("/api/hotspots/kelurahan?days=30");
         var csv = await page.RunAndWaitForDownloadAsync(() => page.Locator("#planner-export-csv").ClickAsync());
         var lines = (await File.ReadAllLinesAsync((await csv.PathAsync())!)).Where(l => l.Length > 0).ToList();
         var header = SplitCsv(lines[0]);
         var rows = lines.Skip(1).Select(SplitCsv).ToList();
         Assert.Equal(api.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("count").GetInt32()),
-            rows.Select(r => int.Parse(r[header.IndexOf("count")], CultureInfo.InvariantCulture)));
-        Assert.All(rows, r => Assert.Equal("", r[header.IndexOf("per1000")]));
+            rows.Select(r => int.Parse(r[header.IndexOf("jumlah_laporan")], CultureInfo.InvariantCulture)));
+        Assert.All(rows, r => Assert.Equal("", r[header.IndexOf("per_1000_penduduk")]));
     }
 
     [Fact]
@@ -185,11 +186,24 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
 
         var csv = await page.RunAndWaitForDownloadAsync(() => page.Locator("#planner-export-csv").ClickAsync());
         Assert.EndsWith(".csv", csv.SuggestedFilename, StringComparison.Ordinal);
-        var lines = (await File.ReadAllLinesAsync((await csv.PathAsync())!)).Where(l => l.Length > 0).ToList();
+        var bytes = await File.ReadAllBytesAsync((await csv.PathAsync())!);
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var header = SplitCsv(lines[0]);
-        var countColumn = header.IndexOf("count");
-        Assert.True(countColumn >= 0, $"the CSV has no count column: {lines[0]}");
+        var countColumn = header.IndexOf("jumlah_laporan");
+        Assert.True(countColumn >= 0, $"the CSV has no jumlah_laporan column: {lines[0]}");
         Assert.Equal(apiCounts, lines.Skip(1).Select(l => int.Parse(SplitCsv(l)[countColumn], CultureInfo.InvariantCulture)));
+        // The parameters the layer was drawn with travel in the file.
+        Assert.Equal(api.GetProperty("band").GetDouble().ToString(CultureInfo.InvariantCulture), SplitCsv(lines[1])[header.IndexOf("jarak_tetangga_m")]);
+        Assert.Equal("hari_terakhir=30", SplitCsv(lines[1])[header.IndexOf("saringan")]);
+
+        var gpkg = await page.RunAndWaitForDownloadAsync(() => page.Locator("#planner-export-gpkg").ClickAsync());
+        Assert.EndsWith(".gpkg", gpkg.SuggestedFilename, StringComparison.Ordinal);
+        Assert.Equal("SQLite format 3\0"u8.ToArray(), (await File.ReadAllBytesAsync((await gpkg.PathAsync())!))[..16]);
+
+        // In English, the files are in English too.
+        await page.Locator("#btn-lang").ClickAsync();
+        await Expect(page.Locator("#planner-export-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("lang=en"));
     }
 
     [Fact]
@@ -282,10 +296,179 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-planner-layer", "hex");
         foreach (var id in new[] { "#planner-layer", "#planner-status", "#planner-window", "#planner-cell" })
             await Expect(page.Locator(id)).Not.ToHaveAccessibleNameAsync("");
+        // The legend starts folded so the map stays visible; a tap opens it.
         await Expect(page.Locator("#planner-legend")).ToBeVisibleAsync();
+        await Expect(page.Locator("#planner-legend-items")).ToBeHiddenAsync();
+        await page.Locator("#planner-legend-title").ClickAsync();
+        await Expect(page.Locator("#planner-legend-items")).ToBeVisibleAsync();
         await MapPage.AssertNoHorizontalScrollAsync(page);
         await MapPage.ScreenshotAsync(page, "planner-phone");
     }
+
+    [Fact]
+    public async Task Gi_is_explained_in_words_an_empty_cell_says_it_is_a_neighbourhood_effect_and_sparse_data_are_flagged()
+    {
+        var hex = await city.GetJsonAsync("/api/hotspots/hex?cell=250&days=30");
+        var cells = hex.GetProperty("features").EnumerateArray().ToList();
+        var busiest = cells.MaxBy(f => f.GetProperty("properties").GetProperty("count").GetInt32());
+        var (bLon, bLat) = Centroid(busiest.GetProperty("geometry"));
+        // The planted six make their own cell hot and, through the band, the empty cells around it too.
+        var empty = cells.Where(f => f.GetProperty("properties").GetProperty("count").GetInt32() == 0 && f.GetProperty("properties").GetProperty("bin").GetInt32() > 0)
+            .Select(f => Centroid(f.GetProperty("geometry")))
+            .OrderBy(c => Math.Pow(c.Lon - bLon, 2) + Math.Pow(c.Lat - bLat, 2))
+            .Select(c => ((double Lon, double Lat)?)c).FirstOrDefault();
+        Assert.True(empty is not null, "no empty cell inside a hot spot");
+        var (lon, lat) = empty!.Value;
+        var page = await OpenAsync("layer=gi&cell=250&window=30",
+            view: $"lat={bLat.ToString(CultureInfo.InvariantCulture)}&lon={bLon.ToString(CultureInfo.InvariantCulture)}&z=16");
+
+        await Expect(page.Locator("#planner-legend-explain")).ToContainTextAsync("Titik rawan 99 %: sel ini bersama sel-sel di sekitarnya");
+        await Expect(page.Locator("#planner-legend-explain")).ToContainTextAsync("kurang dari 1 dari 100 kali");
+        // A handful of complaints over the whole city: most cells are empty, and the layer says what to do about it.
+        Assert.True(hex.GetProperty("sparse").GetBoolean());
+        await Expect(page.Locator("#planner-sparse")).ToBeVisibleAsync();
+        await Expect(page.Locator("#planner-sparse")).ToContainTextAsync("Pilih periode yang lebih panjang atau ukuran sel yang lebih besar");
+        await Expect(page.Locator("path.hs-neighbourhood")).Not.ToHaveCountAsync(0);
+
+        await MapPage.ClickMapAtAsync(page, lat, lon);
+
+        var details = page.Locator("#planner-details");
+        await Expect(details.Locator("dd[data-prop=count]")).ToHaveTextAsync("0");
+        await Expect(details.Locator("dd[data-prop=bin]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Titik rawan (99|95|90) %$"));
+        await Expect(details.Locator("#planner-meaning")).ToContainTextAsync("efek lingkungan");
+        // Words and the page's numbers, never the API's raw fields.
+        var shown = await details.Locator("#planner-numbers").InnerTextAsync();
+        Assert.DoesNotMatch(@"\d[eE][-+]?\d|\bq\b|\br\b|Hot spot|binLabel", shown);
+        await Expect(details.Locator("dd[data-prop=chance]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(kurang dari 0,1 %|\d+(,\d)? %)$"));
+
+        // The busiest cell is hot for its own complaints: the panel says so, with its chance in words.
+        await page.Locator("#btn-close-details").ClickAsync();
+        // The legend folds (on a desktop too), so it does not cover the cell.
+        await page.Locator("#planner-legend-title").ClickAsync();
+        await Expect(page.Locator("#planner-legend-items")).ToBeHiddenAsync();
+        await MapPage.ClickMapAtAsync(page, bLat, bLon);
+        await Expect(details.Locator("dd[data-prop=count]")).ToHaveTextAsync(busiest.GetProperty("properties").GetProperty("count").GetInt32().ToString(CultureInfo.InvariantCulture));
+        await Expect(details.Locator("#planner-meaning")).ToContainTextAsync("jauh lebih banyak laporan daripada rata-rata kota");
+        await Expect(details.Locator("#planner-meaning")).Not.ToContainTextAsync("efek lingkungan");
+        await MapPage.ScreenshotAsync(page, "planner-gi-explained");
+    }
+
+    [Fact]
+    public async Task The_charts_show_complaints_per_week_per_category_and_the_kelurahan_ranking_for_the_filters()
+    {
+        var page = await OpenAsync("layer=hex&cell=250&window=30");
+        var before = await ChartRendersAsync(page);
+        await page.Locator("#planner-charts > summary").ClickAsync();
+        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 15000 });
+
+        var weekly = await city.GetJsonAsync("/api/hotspots/weekly?days=30");
+        var total = weekly.GetProperty("total").GetInt32();
+        var weeks = weekly.GetProperty("weeks").GetArrayLength();
+        await Expect(page.Locator("#chart-weekly")).ToHaveAttributeAsync("aria-label", $"{total} laporan dalam {weeks} minggu");
+        var top = weekly.GetProperty("series")[0];
+        var topName = top.GetProperty("category").GetString() == "sampah" ? "Sampah" : "Genangan air / banjir";
+        await Expect(page.Locator("#chart-categories")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex($"terbanyak: {System.Text.RegularExpressions.Regex.Escape(topName)}"));
+        await Expect(page.Locator("#chart-kelurahan")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex(@"^5 kelurahan; tertinggi: Kelurahan \w+ \(\d+\)$"));
+        foreach (var id in new[] { "chart-weekly", "chart-categories", "chart-kelurahan" })
+            Assert.True(await page.EvaluateAsync<bool>($$"""
+                () => { const c = document.getElementById('{{id}}');
+                        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; }
+                """), $"{id} is empty");
+
+        // The fixture city has no population figures: per 1,000 residents ranks no one and says why, never shows 0.
+        before = await ChartRendersAsync(page);
+        await page.Locator("#chart-measure").SelectOptionAsync("per1000");
+        await Expect(page.Locator("#chart-kelurahan-missing")).ToHaveTextAsync("5 kelurahan tanpa data penduduk tidak ikut diperingkat.");
+        await Expect(page.Locator("#chart-kelurahan")).ToHaveAttributeAsync("aria-label", "0 kelurahan; tertinggi: –");
+
+        // The charts follow the filters.
+        before = await ChartRendersAsync(page);
+        await page.Locator("#planner-category-summary").ClickAsync();
+        await page.Locator("input[name=category][value=genangan_air]").CheckAsync();
+        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 15000 });
+        await Expect(page.Locator("#chart-categories")).ToHaveAttributeAsync("aria-label", $"1 kategori; terbanyak: Genangan air / banjir ({Planted.Length})");
+        await MapPage.ScreenshotAsync(page, "planner-charts");
+    }
+
+    [Fact]
+    public async Task The_controls_cannot_ask_for_a_trend_without_a_period_or_a_band_beyond_the_limit()
+    {
+        var page = await OpenAsync("layer=trend&cell=250&window=all");
+        await Expect(page.Locator("#planner-window")).ToHaveValueAsync("30");
+        await Expect(page.Locator("#planner-window option[value=all]")).ToHaveAttributeAsync("disabled", "");
+        Assert.Contains("window=30", page.Url, StringComparison.Ordinal);
+        await Expect(page.Locator("#planner-error")).ToBeHiddenAsync();
+
+        // Chosen dates without a start: the trend gets the 30 days before the end instead of a refusal.
+        await RedrawAfterAsync(page, () => page.Locator("#planner-window").SelectOptionAsync("custom"));
+        await Expect(page.Locator("#planner-from")).Not.ToHaveValueAsync("");
+        await Expect(page.Locator("#planner-error")).ToBeHiddenAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-planner-layer", "trend");
+
+        // A band wider than the cell size allows is brought back to the widest allowed, not sent to be refused.
+        await SwitchLayerAsync(page, "gi");
+        var widest = (await city.GetJsonAsync("/api/hotspots/hex?cell=250")).GetProperty("maxBand").GetInt32();
+        await RedrawAfterAsync(page, async () =>
+        {
+            await page.Locator("#planner-band").FillAsync("999999");
+            await page.Locator("#planner-band").PressAsync("Tab");
+        });
+        await Expect(page.Locator("#planner-band")).ToHaveValueAsync(widest.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#planner-error")).ToBeHiddenAsync();
+
+        // The category picker behaves like one: it opens, "all" clears it, Escape closes it.
+        await page.Locator("#planner-category-summary").ClickAsync();
+        await RedrawAfterAsync(page, () => page.Locator("input[name=category][value=sampah]").CheckAsync());
+        await Expect(page.Locator("#planner-category-summary")).ToHaveTextAsync("Sampah");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.Locator("#planner-categories")).ToBeHiddenAsync();
+        await page.Locator("#planner-category-summary").ClickAsync();
+        await RedrawAfterAsync(page, () => page.Locator("#planner-categories-clear").ClickAsync());
+        await Expect(page.Locator("#planner-category-summary")).ToHaveTextAsync("Semua");
+        await Expect(page.Locator("#planner-categories")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task A_failed_layer_is_explained_in_the_planners_words()
+    {
+        var page = await OpenAsync("layer=hex&cell=250&window=30");
+        await page.RouteAsync("**/api/hotspots/**", route => route.AbortAsync());
+        await page.Locator("#planner-layer").SelectOptionAsync("gi");
+        await Expect(page.Locator("#planner-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#planner-error")).ToContainTextAsync("Tidak dapat terhubung ke server");
+        await Expect(page.Locator("#planner-error")).Not.ToContainTextAsync("TypeError");
+    }
+
+    [Theory]
+    [InlineData("gi")]
+    [InlineData("trend")]
+    [InlineData("clusters")]
+    [InlineData("kelurahan")]
+    public async Task The_Indonesian_page_has_no_English(string layer)
+    {
+        var page = await OpenAsync($"layer={layer}&cell=250&window=30");
+        await MapPage.ClickMapAtAsync(page, Planted.Average(p => p.Lat), Planted.Average(p => p.Lon));
+        await Expect(page.Locator("#planner-details")).ToBeVisibleAsync();
+        await Expect(page.Locator("#planner-complaints-note")).Not.ToHaveTextAsync("Memuat laporan…");
+        var before = await ChartRendersAsync(page);
+        await page.Locator("#planner-charts > summary").ClickAsync();
+        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 15000 });
+
+        // What a planner reads: visible text and accessible names (the map tiles' attribution is the tile provider's).
+        var text = await page.EvaluateAsync<string>("""
+            () => { const attribution = document.querySelector('.leaflet-control-attribution');
+                    if (attribution) attribution.remove();
+                    const names = [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'));
+                    return document.body.innerText + '\n' + names.join('\n'); }
+            """);
+        Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex(
+            @"\b(hot ?spots?|cold ?spots?|not significant|complaints?|download|layer|legend|trend|clusters?|neighbou?rs?|weeks?|charts?|categor(y|ies)|details|close|residents|no data|wettest|others|loading|zoom)\b",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase), text);
+    }
+
+    private static Task<int> ChartRendersAsync(IPage page) =>
+        page.EvaluateAsync<int>("() => Number(document.body.dataset.plannerCharts || 0)");
 
     /// <summary>The sum of the counts written on the drawn hex cells.</summary>
     private const string DrawnCount = "() => [...document.querySelectorAll('path.hs-hex')].reduce((s, p) => s + Number(p.dataset.count || 0), 0)";
@@ -340,7 +523,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
             var c = line[i];
             if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
             else if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else if (c == ';' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
             else field.Append(c);
         }
         fields.Add(field.ToString());

@@ -149,7 +149,7 @@ public sealed class FuzzRequests(Random random, FuzzContext context)
         Kind.Lon => Pick(new[] { "100.055", "104.4553" }),
         Kind.Bool => Pick(new[] { "true", "false" }),
         Kind.Text => Pick(new[] { "abc", "Sampah di pasar" }),
-        Kind.Format => Pick(new[] { "csv", "geojson", "json" }),
+        Kind.Format => Pick(new[] { "csv", "geojson", "json", "gpkg" }),
         Kind.Open311Format => Pick(new[] { "json", "xml" }),
         Kind.Opd => Pick(new[] { "pupr", "dlh" }),
         Kind.Category => Pick(new[] { "sampah", "jalan_rusak", "kategori_fuzz" }),

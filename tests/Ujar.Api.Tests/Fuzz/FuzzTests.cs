@@ -139,6 +139,7 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
         new("GET", "/api/hotspots/trend") { Callers = Public, Query = With(HotspotFilters, ("cell", Kind.Int), ("band", Kind.Int), ("fdr", Kind.Bool)) },
         new("GET", "/api/hotspots/clusters") { Callers = Public, Query = With(HotspotFilters, ("eps", Kind.Int), ("minPoints", Kind.Int), ("members", Kind.Bool)) },
         new("GET", "/api/hotspots/kelurahan") { Callers = Public, Query = HotspotFilters },
+        new("GET", "/api/hotspots/weekly") { Callers = Public, Query = HotspotFilters },
         new("GET", "/api/performance") { Query = K(("from", Kind.Day), ("to", Kind.Day), ("format", Kind.Format)) },
         new("GET", "/api/performance.csv") { Query = K(("from", Kind.Day), ("to", Kind.Day)) },
         new("GET", "/api/boundaries") { Query = K(("level", Kind.Level)) },

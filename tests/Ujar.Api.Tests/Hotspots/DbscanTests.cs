@@ -241,7 +241,7 @@ public sealed class DensityClustersApiTests(DemoCityApp city) : IClassFixture<De
     public async Task Csv_carries_the_same_clusters_and_numbers_as_GeoJSON()
     {
         var geoJson = await (await _client.GetAsync("/api/hotspots/clusters?eps=200&minPoints=5")).ReadJsonAsync();
-        var csv = await _client.GetAsync("/api/hotspots/clusters?eps=200&minPoints=5&format=csv");
+        var csv = await _client.GetAsync("/api/hotspots/clusters?eps=200&minPoints=5&format=csv&lang=en");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
         var file = Path.GetTempFileName();
         try

@@ -242,11 +242,12 @@ public class HexApiTests : IClassFixture<FixtureCityApp>
             .Select(p => (p.Lon, p.Lat, "parkir", Plant.Utc("2025-06-01"), ComplaintStatus.Received)));
 
         var geoJson = await Hex("category=parkir&cell=500&band=1200&fdr=true");
-        var csv = await _client.GetAsync("/api/hotspots/hex?category=parkir&cell=500&band=1200&fdr=true&format=csv");
+        var csv = await _client.GetAsync("/api/hotspots/hex?category=parkir&cell=500&band=1200&fdr=true&format=csv&lang=en");
 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("wkt,centroid_lon,centroid_lat,q,r,count,z,p,bin,binLabel", lines[0]);
+        // The properties, then the parameters the layer was computed with (the same on every row).
+        Assert.Equal("wkt,centroid_lon,centroid_lat,q,r,count,z,p,bin,binLabel,cell,band,maxBand,fdr,total,outsideCells,cells,emptyCells,sparse,filter", lines[0]);
         var features = geoJson.GetProperty("features").EnumerateArray().ToList();
         Assert.Equal(features.Count, lines.Length - 1);
         Assert.Equal(1200, geoJson.GetProperty("band").GetDouble());
@@ -254,8 +255,11 @@ public class HexApiTests : IClassFixture<FixtureCityApp>
         Assert.Equal(50, features.Sum(f => f.GetProperty("properties").GetProperty("count").GetInt32()));
         for (var i = 0; i < features.Count; i++)
         {
-            // The WKT is quoted (it holds commas): the numbers are the last seven columns.
-            var numbers = lines[i + 1].Split(',')[^7..];
+            // The WKT is quoted (it holds commas): the numbers are the seven columns before the ten parameters.
+            var cells = lines[i + 1].Split(',');
+            Assert.Equal(["500", "1200"], cells[^10..^8]);
+            Assert.Equal("category=parkir", cells[^1]);
+            var numbers = cells[^17..^10];
             var p = features[i].GetProperty("properties");
             Assert.Equal(new[] { p.GetProperty("q").GetRawText(), p.GetProperty("r").GetRawText(), p.GetProperty("count").GetRawText(),
                 p.GetProperty("z").GetRawText(), p.GetProperty("p").GetRawText(), p.GetProperty("bin").GetRawText(), p.GetProperty("binLabel").GetString()! }, numbers);

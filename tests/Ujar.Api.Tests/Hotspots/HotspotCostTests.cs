@@ -92,7 +92,7 @@ public sealed class HotspotCostTests(CappedHotspotsCityApp city) : IClassFixture
         Assert.Contains($"{expected:N0} distance tests, more than the limit of {CappedHotspotsCityApp.MaxComparisons:N0}",
             problem.GetProperty("detailEn").GetString());
         Assert.Contains("Use a smaller eps, or select fewer complaints", problem.GetProperty("detailEn").GetString());
-        Assert.Contains("Perkecil eps", problem.GetProperty("detail").GetString());
+        Assert.Contains("Perkecil jarak eps", problem.GetProperty("detail").GetString());
 
         await OkAsync("/api/hotspots/clusters?category=pohon_membahayakan&eps=100&status=closed");
     }

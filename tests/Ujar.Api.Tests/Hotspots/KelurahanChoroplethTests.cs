@@ -123,7 +123,7 @@ public sealed class KelurahanChoroplethTests(DemoCityApp city) : IClassFixture<D
         Assert.Equal(System.Text.Json.JsonValueKind.Null, kemboja.GetProperty("population").ValueKind);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, kemboja.GetProperty("per1000").ValueKind);
 
-        var csv = await client.GetAsync("/api/hotspots/kelurahan?category=sampah&format=csv");
+        var csv = await client.GetAsync("/api/hotspots/kelurahan?category=sampah&format=csv&lang=en");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
         var csvFile = _populationFile + ".answer.csv";
         await File.WriteAllTextAsync(csvFile, await csv.Content.ReadAsStringAsync());

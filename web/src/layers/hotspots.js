@@ -9,7 +9,7 @@
 
 import L from 'leaflet';
 import { getJson, query } from '../api.js';
-import { t } from '../i18n.js';
+import { formatNumber, lang, t } from '../i18n.js';
 import { HEAT_COLOURS, HeatLayer } from './heat.js';
 
 const LIVE_QUIET_MS = 1500;
@@ -51,11 +51,15 @@ function classBreaks(values) {
 
 const classOf = (breaks, value) => breaks.findIndex((upper) => value <= upper);
 
-const formatNumber = (value) =>
-  Number.isInteger(value) ? value.toLocaleString() : value.toLocaleString(undefined, { maximumFractionDigits: 2 });
+/** An empty cell inside a hot spot: significant only through its neighbours (a neighbourhood effect). */
+export const isNeighbourhoodEffect = (p) => p.count === 0 && p.bin > 0;
+
+/** Whether a layer runs the hot spot test, so its legend explains it and warns when the data are too sparse. */
+const TESTED = new Set(['gi', 'trend']);
 
 export class HotspotsLayer {
   /** filters: a PlannerFilters; live: a LiveConnection; onSelect(feature, kind) on a click; onError(problem | null). */
+  // legend (given to add): {items: <ul>, explain: <p>, sparse: <p>}.
   constructor(map, { filters, live, onSelect, onError }) {
     this._map = map;
     this._filters = filters;
@@ -67,8 +71,8 @@ export class HotspotsLayer {
     this._firstPending = null;
   }
 
-  add(legendList) {
-    this._legend = legendList;
+  add(legend) {
+    this._legend = legend;
     this._unsubscribe = [
       this._live.subscribe((event) => this._applyEvent(event)),
       this._live.onResync(() => this.refresh()),
@@ -87,10 +91,11 @@ export class HotspotsLayer {
     return this._filters.state.layer;
   }
 
-  /** The API address of the visible layer, in GeoJSON or (format 'csv') CSV. */
+  /** The API address of the visible layer, in GeoJSON or as a file (format 'csv' or 'gpkg', in the page's language). */
   url(format) {
     const kind = this.kind;
-    return `/api/hotspots/${ENDPOINT[kind]}${query({ ...this._filters.filterParams(), ...this._filters.layerParams(), format })}`;
+    const file = format ? { format, lang: lang() } : {};
+    return `/api/hotspots/${ENDPOINT[kind]}${query({ ...this._filters.filterParams(), ...this._filters.layerParams(), ...file })}`;
   }
 
   /** Fetches the layer for the current controls and draws it in place of the previous one. */
@@ -107,11 +112,13 @@ export class HotspotsLayer {
       data = await getJson(this.url(), { signal: abort.signal });
     } catch (error) {
       if (error.name === 'AbortError') return;
-      this._onError(error.problem ?? { title: String(error) });
+      // A refusal from the server says what to change in its own words; a network failure gets ours.
+      this._onError(error.problem ?? { localized: true, key: 'planner.loadFailed', detailKey: 'error.offlineDetail' });
       return;
     }
     this._onError(null);
     this.data = data;
+    if (data.maxBand !== undefined) this._filters.setBandLimit(data.maxBand);
     if (this._drawn) this._map.removeLayer(this._drawn);
     this._drawn = kind === 'heatmap' ? this._heat(data) : this._vectors(kind, data);
     this._drawn.addTo(this._map);
@@ -191,6 +198,7 @@ export class HotspotsLayer {
       const p = layer.feature.properties;
       el.dataset.count = String(p.count ?? '');
       if (kind === 'gi') el.dataset.bin = String(p.bin);
+      if (kind === 'gi' && isNeighbourhoodEffect(p)) el.classList.add('hs-neighbourhood');
       if (kind === 'trend') el.dataset.trend = trendKey(p.trend);
       if (focusable) {
         el.setAttribute('tabindex', '0');
@@ -229,7 +237,7 @@ export class HotspotsLayer {
       }
       if (kind === 'kelurahan') swatch('#ffffff', t('planner.noData'), { noData: true });
     }
-    this._legend.replaceChildren(...items.map((item) => {
+    this._legend.items.replaceChildren(...items.map((item) => {
       const li = document.createElement('li');
       const box = document.createElement('span');
       box.className = `legend-swatch${item.noData ? ' hs-no-data-swatch' : ''}`;
@@ -243,7 +251,14 @@ export class HotspotsLayer {
       const li = document.createElement('li');
       li.className = 'legend-note';
       li.textContent = t('planner.bandUsed', { m: `${formatNumber(this.data.band)} m` });
-      this._legend.append(li);
+      this._legend.items.append(li);
+    }
+    const tested = TESTED.has(kind) && this.data;
+    this._legend.explain.hidden = kind !== 'gi' || !this.data;
+    if (!this._legend.explain.hidden) this._legend.explain.textContent = t('planner.giExplain', { band: `${formatNumber(this.data.band)} m` });
+    this._legend.sparse.hidden = !(tested && this.data.sparse);
+    if (!this._legend.sparse.hidden) {
+      this._legend.sparse.textContent = t('planner.sparse', { empty: formatNumber(this.data.emptyCells), cells: formatNumber(this.data.cells) });
     }
   }
 }

@@ -1,25 +1,40 @@
 // Page `/perencana`: the planners' map. One hotspot layer at a time (layers/hotspots.js) under the control bar
-// (panels/planner-filters.js), its legend, a details panel for a clicked cell / cluster / kelurahan listing the
-// complaints inside it, and download links for the visible layer as the API gives it (GeoJSON or CSV).
+// (panels/planner-filters.js), its legend (folded on a phone), a details panel that says in words what a clicked
+// cell / cluster / kelurahan means and lists the complaints inside it, the charts (panels/planner-charts.js), and
+// download links for the visible layer as the API gives it (GeoJSON, CSV or GeoPackage, in the page's language).
 
+import L from 'leaflet';
 import { getJson, query, showProblem } from '../api.js';
 import { categoryByCode, loadCategories } from '../categories.js';
 import { fromTemplate, h, listen } from '../dom.js';
-import { categoryName, formatDateTime, OPEN_STATUSES, onLangChange, statusLabel, t, translate } from '../i18n.js';
+import {
+  categoryName, formatDateTime, formatNumber, OPEN_STATUSES, onLangChange, statusLabel, t, translate,
+} from '../i18n.js';
 import { BoundariesLayer } from '../layers/boundaries.js';
-import { HotspotsLayer, trendKey } from '../layers/hotspots.js';
+import { HotspotsLayer, isNeighbourhoodEffect, trendKey } from '../layers/hotspots.js';
 import { createMap, followViewInUrl, viewFromUrl } from '../map.js';
 import { PlannerFilters } from '../panels/planner-filters.js';
 
 const COMPLAINT_LIMIT = 1000;
-// Properties with a name in i18n.js (prop.*); any other is shown by its API name.
-const PROPERTY_LABELS = new Set(['name', 'count', 'z', 'p', 'bin', 'trend', 'categories', 'dominantCategory', 'first', 'last',
-  'kelurahanNames', 'areaKm2', 'perKm2', 'population', 'per1000', 'previousCount']);
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T/;
+// What the details panel shows of each layer's feature, in this order: the planner's words, never the API's raw
+// fields (cell addresses, p-values in scientific notation, English labels).
+const SHOWN = {
+  heatmap: ['count'],
+  hex: ['count'],
+  gi: ['count', 'bin', 'chance', 'z'],
+  trend: ['trend', 'count', 'previousCount', 'bin', 'previousBin'],
+  clusters: ['count', 'dominantCategory', 'categories', 'first', 'last', 'kelurahanNames'],
+  kelurahan: ['name', 'kecamatanName', 'count', 'areaKm2', 'perKm2', 'population', 'per1000'],
+};
+// Where the phone layout begins (styles.css): there the legend starts folded, so it does not cover the map.
+const PHONE = '(max-width: 759px)';
 
 /** Builds the page in root; returns the function that takes it down again. */
 export async function mountPlannerPage(root, live) {
-  const [config, categories] = await Promise.all([getJson('/api/config'), loadCategories()]);
+  // Chart.js comes in its own chunk, so the citizens' map never downloads it.
+  const [config, categories, { PlannerCharts }] = await Promise.all([
+    getJson('/api/config'), loadCategories(), import('../panels/planner-charts.js'),
+  ]);
   root.replaceChildren(fromTemplate('page-planner'));
   translate(root);
   document.title = `${t('planner.title')} · Ujar`;
@@ -28,9 +43,22 @@ export async function mountPlannerPage(root, live) {
   filters.add();
   const map = createMap(root.querySelector('#map'), config, viewFromUrl() ?? { center: config.center, zoom: config.zoom });
   const boundaries = new BoundariesLayer().addTo(map);
+  // Leaflet's own zoom buttons are named in English: ours speak the page's language.
+  map.zoomControl.remove();
+  let zoom = null;
+  const labelZoom = () => {
+    zoom?.remove();
+    zoom = L.control.zoom({ zoomInTitle: t('planner.zoomIn'), zoomOutTitle: t('planner.zoomOut') }).addTo(map);
+  };
+  labelZoom();
   const errorBox = root.querySelector('#planner-error');
-  const details = new DetailsPanel(root.querySelector('#planner-details'), filters);
-  const hotspots = new HotspotsLayer(map, {
+  const legend = root.querySelector('#planner-legend');
+  if (window.matchMedia(PHONE).matches) legend.open = false;
+  const charts = new PlannerCharts(root.querySelector('#planner-charts'), filters);
+  charts.add();
+  let hotspots;
+  const details = new DetailsPanel(root.querySelector('#planner-details'), filters, () => hotspots.data?.band);
+  hotspots = new HotspotsLayer(map, {
     filters,
     live,
     onSelect: (feature, kind) => details.show(feature, kind),
@@ -43,13 +71,14 @@ export async function mountPlannerPage(root, live) {
   const exports = {
     geojson: root.querySelector('#planner-export-geojson'),
     csv: root.querySelector('#planner-export-csv'),
+    gpkg: root.querySelector('#planner-export-gpkg'),
   };
   const updateExports = () => {
     const stamp = new Date().toISOString().slice(0, 10);
-    exports.geojson.href = hotspots.url();
-    exports.geojson.download = `ujar-${hotspots.kind}-${stamp}.geojson`;
-    exports.csv.href = hotspots.url('csv');
-    exports.csv.download = `ujar-${hotspots.kind}-${stamp}.csv`;
+    for (const [format, link] of Object.entries(exports)) {
+      link.href = hotspots.url(format === 'geojson' ? undefined : format);
+      link.download = `ujar-${hotspots.kind}-${stamp}.${format}`;
+    }
   };
   updateExports();
 
@@ -58,20 +87,28 @@ export async function mountPlannerPage(root, live) {
       details.hide();
       updateExports();
       hotspots.refresh();
+      charts.refresh();
     }),
     onLangChange(() => {
+      labelZoom();
       hotspots.renderLegend();
       details.relabel();
+      updateExports();
     }),
     listen(root.querySelector('#btn-close-details'), 'click', () => details.hide()),
     followViewInUrl(map),
   ];
   // The layers cover the whole city whatever the view, so a complaint anywhere may change what is drawn.
   live.watchCity();
-  await hotspots.add(root.querySelector('#planner-legend-items'));
+  await hotspots.add({
+    items: root.querySelector('#planner-legend-items'),
+    explain: root.querySelector('#planner-legend-explain'),
+    sparse: root.querySelector('#planner-sparse'),
+  });
   return () => {
     for (const stop of stops) stop();
     hotspots.remove();
+    charts.remove();
     details.hide();
     filters.remove();
     map.removeLayer(boundaries);
@@ -82,9 +119,11 @@ export async function mountPlannerPage(root, live) {
 
 /** The numbers of one feature and the complaints inside it. */
 class DetailsPanel {
-  constructor(section, filters) {
+  constructor(section, filters, band) {
     this._section = section;
     this._filters = filters;
+    this._band = band;
+    this._meaning = section.querySelector('#planner-meaning');
     this._numbers = section.querySelector('#planner-numbers');
     this._list = section.querySelector('#planner-complaints');
     this._note = section.querySelector('#planner-complaints-note');
@@ -113,12 +152,28 @@ class DetailsPanel {
   }
 
   _renderNumbers() {
+    const p = this._feature.properties;
     const rows = [];
-    for (const [key, value] of Object.entries(this._feature.properties)) {
+    for (const key of SHOWN[this._kind] ?? ['count']) {
+      const value = key === 'chance' ? p.p : p[key];
       if (value === undefined) continue;
-      rows.push(h('dt', {}, PROPERTY_LABELS.has(key) ? t(`prop.${key}`) : key), h('dd', { 'data-prop': key }, describe(key, value)));
+      rows.push(h('dt', {}, t(`prop.${key}`)), h('dd', { 'data-prop': key }, describe(key, value, p)));
     }
     this._numbers.replaceChildren(...rows);
+    const meaning = this._meaningOf(p);
+    this._meaning.hidden = !meaning;
+    this._meaning.textContent = meaning;
+  }
+
+  // One or two sentences saying what the numbers mean, for the layers that run the hot spot test.
+  _meaningOf(p) {
+    const band = `${formatNumber(this._band() ?? 0)} m`;
+    if (this._kind === 'trend') return t('planner.meaning.trend', { before: formatNumber(p.previousCount), now: formatNumber(p.count) });
+    if (this._kind !== 'gi') return '';
+    if (isNeighbourhoodEffect(p)) return t('planner.meaning.neighbourhood');
+    if (p.bin === 0) return t('planner.meaning.gi.none');
+    const chance = { 3: 1, 2: 5, 1: 10 }[Math.abs(p.bin)];
+    return t(p.bin > 0 ? 'planner.meaning.gi.hot' : 'planner.meaning.gi.cold', { band, chance });
   }
 
   // The complaints in the feature's bounds from GET /api/complaints, kept when they lie inside the feature itself
@@ -154,17 +209,33 @@ class DetailsPanel {
   }
 }
 
-function describe(key, value) {
+/** A property in words and in the page's number format. */
+function describe(key, value, p) {
   // A missing population is "no data", never zero.
   if (value === null) return t('planner.noData');
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? v.name ?? Object.values(v).join(' ') : String(v))).join(', ');
-  if (typeof value === 'object') return Object.entries(value).map(([k, n]) => `${categoryName(categoryByCode(k)) || k}: ${n}`).join(', ');
-  if (key === 'bin') return `${value} (${t(`gi.${value}`)})`;
-  if (key === 'trend') return t(`trend.${trendKey(value)}`);
-  if (key === 'dominantCategory') return categoryName(categoryByCode(value)) || value;
-  if (typeof value === 'string' && TIMESTAMP.test(value)) return formatDateTime(value);
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-  return String(value);
+  switch (key) {
+    case 'bin':
+    case 'previousBin':
+      return t(`gi.${value}`);
+    case 'trend':
+      return t(`trend.${trendKey(value)}`);
+    case 'chance':
+      // The two-sided p-value as the chance that chance alone made the pattern.
+      return value < 0.001 ? t('planner.chanceBelow', { p: `${formatNumber(0.1, 1)} %` }) : `${formatNumber(value * 100, 1)} %`;
+    case 'dominantCategory':
+      return categoryName(categoryByCode(value)) || value;
+    case 'categories':
+      return Object.entries(value).map(([code, n]) => `${categoryName(categoryByCode(code)) || code}: ${formatNumber(n)}`).join(', ');
+    case 'kelurahanNames':
+      return value.join(', ');
+    case 'first':
+    case 'last':
+      return formatDateTime(value);
+    case 'population':
+      return p.populationYear ? `${formatNumber(value)} (${p.populationYear})` : formatNumber(value);
+    default:
+      return typeof value === 'number' ? formatNumber(value) : String(value);
+  }
 }
 
 const polygonsOf = (geometry) => (geometry.type === 'MultiPolygon' ? geometry.coordinates : [geometry.coordinates]);

@@ -1,6 +1,9 @@
 // The planner's control bar (#planner-filters): layer, categories (several), status, time window (7/30/90 days, a
 // custom from–to, or a season), hex cell size and distance band, FDR, DBSCAN eps / minimum points, choropleth measure.
 // Like the citizens' filter bar it reads and writes the URL, so a planner can send a colleague exactly this map.
+// The controls cannot form a request the server refuses: numbers are kept inside their ranges (the band inside the
+// widest the cell size allows, as the last layer reported it), "to" never comes before "from", and the trend, which
+// compares a period with the one before it, is never asked for without a period.
 
 import { h, listen } from '../dom.js';
 import { categoryName, OPEN_STATUSES, onLangChange, STATUSES, statusLabel, t } from '../i18n.js';
@@ -19,6 +22,8 @@ const NUMBERS = {
 };
 const DEFAULTS = { layer: 'hex', window: '30', measure: 'count' };
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+// What a trend gets instead of "all time", which has no period before it to compare with.
+const TREND_FALLBACK_WINDOW = '30';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class PlannerFilters {
@@ -37,11 +42,29 @@ export class PlannerFilters {
         h('input', { type: 'checkbox', name: 'category', value: category.code }), h('span', { 'data-category': category.code })));
     }
     for (const status of STATUSES) this._field('status').append(new Option('', status));
+    const fromUrl = this.state;
+    this.state = this._normalise(fromUrl);
+    if (JSON.stringify(this.state) !== JSON.stringify(fromUrl)) this._remember();
     this._write();
     this._relabel();
+    const picker = this._field('category-picker');
     this._unsubscribe = [
       listen(this._form, 'change', () => this._changed()),
       listen(this._form, 'submit', (event) => event.preventDefault()),
+      listen(this._field('categories-clear'), 'click', () => {
+        for (const box of this._form.querySelectorAll('input[name=category]')) box.checked = false;
+        picker.open = false;
+        this._changed();
+      }),
+      // A picker closes like a select: a click elsewhere or Escape.
+      listen(document, 'click', (event) => {
+        if (picker.open && !picker.contains(event.target)) picker.open = false;
+      }),
+      listen(picker, 'keydown', (event) => {
+        if (event.key !== 'Escape' || !picker.open) return;
+        picker.open = false;
+        this._field('category-summary').focus();
+      }),
       onLangChange(() => this._relabel()),
     ];
   }
@@ -54,6 +77,12 @@ export class PlannerFilters {
   onChange(listener) {
     this._listeners.add(listener);
     return () => this._listeners.delete(listener);
+  }
+
+  /** The widest band the current cell size allows (the hex layer reports it): the band control stops there. */
+  setBandLimit(max) {
+    if (!Number.isInteger(max) || max < 1) return;
+    this._field('band').max = String(max);
   }
 
   /** The filter part of every hotspot request: category, status, and days | from/to | season. */
@@ -151,21 +180,60 @@ export class PlannerFilters {
       minPoints: read('min-points'),
       measure: read('measure'),
     };
-    this._showRelevant();
+    this.state = this._normalise(this.state);
+    this._write();
     this._summarise();
+    this._remember();
+    for (const listener of this._listeners) listener(this.state);
+  }
+
+  /** The state in the URL, so a reload or a shared link shows the same map. */
+  _remember() {
     const s = this.state;
     updateQuery({
       layer: s.layer, category: s.categories.join(','), status: s.status, window: s.window,
       from: s.window === 'custom' ? s.from : '', to: s.window === 'custom' ? s.to : '',
       cell: s.cell, band: s.band, fdr: s.fdr ? 'true' : '', eps: s.eps, minPoints: s.minPoints, measure: s.measure,
     });
-    for (const listener of this._listeners) listener(this.state);
   }
 
-  // Only the controls of the chosen layer and window are shown; the others keep their values for later.
+  // Keeps the state one the server accepts. Numbers out of range are brought to the nearest bound (an empty band
+  // means "automatic"); a date range is kept in order; a trend without a period gets 30 days, and a trend over chosen
+  // dates without a start gets the 30 days before the end.
+  _normalise(state) {
+    const next = { ...state };
+    for (const [name, { min, fallback }] of Object.entries(NUMBERS)) {
+      if (next[name] === '' || next[name] === undefined) {
+        next[name] = fallback;
+        continue;
+      }
+      const max = name === 'band' ? Number(this._field('band').max || NUMBERS.band.max) : NUMBERS[name].max;
+      const value = Math.round(Number(next[name]));
+      next[name] = Number.isFinite(value) ? String(Math.min(max, Math.max(min, value))) : fallback;
+    }
+    if (next.window === 'custom' && DATE.test(next.from) && DATE.test(next.to) && next.from > next.to) next.to = next.from;
+    if (next.layer === 'trend') {
+      if (next.window === 'all') next.window = TREND_FALLBACK_WINDOW;
+      if (next.window === 'custom' && !DATE.test(next.from)) {
+        const end = DATE.test(next.to) ? new Date(`${next.to}T00:00:00Z`) : new Date(Date.now() + 7 * 60 * 60 * 1000);
+        next.from = new Date(end.getTime() - 30 * DAY_MS).toISOString().slice(0, 10);
+      }
+    }
+    return next;
+  }
+
+  // Only the controls of the chosen layer and window are shown; the others keep their values for later. Dates bound
+  // each other; "all time" is not offered to the trend.
   _showRelevant() {
     for (const el of this._form.querySelectorAll('[data-for-layer]')) el.hidden = !el.dataset.forLayer.split(' ').includes(this.state.layer);
     for (const el of this._form.querySelectorAll('[data-for-window]')) el.hidden = el.dataset.forWindow !== this.state.window;
+    const trend = this.state.layer === 'trend';
+    const allTime = this._field('window').querySelector('option[value=all]');
+    allTime.disabled = trend;
+    allTime.title = trend ? t('planner.trendNeedsPeriod') : '';
+    this._field('from').required = trend && this.state.window === 'custom';
+    this._field('from').max = this.state.to;
+    this._field('to').min = this.state.from;
   }
 
   _summarise() {
