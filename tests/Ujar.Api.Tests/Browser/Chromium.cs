@@ -37,8 +37,11 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (own localStorage, own device token) at <paramref name="baseUrl"/>.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseUrl, ViewportSize? viewport = null, Geolocation? geolocation = null, string? locale = "id-ID")
+    /// <summary>A fresh browser profile (own localStorage, own device token) at <paramref name="baseUrl"/>. A test that
+    /// intercepts the page's requests blocks the service worker (<paramref name="serviceWorkers"/>): Playwright's routes
+    /// do not see what a service worker fetches.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseUrl, ViewportSize? viewport = null, Geolocation? geolocation = null, string? locale = "id-ID",
+        ServiceWorkerPolicy serviceWorkers = ServiceWorkerPolicy.Allow)
     {
         var options = new BrowserNewContextOptions
         {
@@ -46,6 +49,7 @@ public sealed class Chromium : IAsyncLifetime
             ViewportSize = viewport ?? Desktop,
             Locale = locale,
             TimezoneId = "Asia/Jakarta",
+            ServiceWorkers = serviceWorkers,
         };
         if (viewport == Phone)
         {
