@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Ujar.Api.Complaints;
+using Ujar.Api.Photos;
 using static Microsoft.Playwright.Assertions;
 using static Ujar.Api.Tests.Browser.StaffPages;
 
@@ -61,12 +62,20 @@ public sealed class CitizenHomeTests(Chromium chromium, BrowserCityApp city) : I
         await Expect(page.Locator("#track-deadline .deadline")).ToHaveAttributeAsync("data-kind", "verify");
         await Expect(page.Locator("#track-deadline")).ToContainTextAsync("Batas verifikasi");
 
-        // Resolving needs proof of the work: the walk sends an "after" photo with the Selesai step, as a crew does.
-        await city.ChangeStatusAsync(ticket, ComplaintStatus.Resolved, "Sudah diangkut");
+        // Resolving needs proof of the work: the crew sends an "after" photo with the Selesai step.
+        await city.ChangeStatusAsync(ticket, ComplaintStatus.InProgress, null);
+        var after = new ProcessedPhoto(Guid.NewGuid(), [1], [1], 320, 240);
+        await using (var db = city.NewDb())
+        {
+            var crew = new ChangeActor(Actors.Crew, "crew", UserId: "crew-1", Name: "Siti Aminah", OpdCode: "dlh");
+            Assert.IsType<ComplaintStatusChanges.Changed>(await ComplaintStatusChanges.ChangeAsync(db, ticket,
+                new ChangeRequest(ComplaintStatus.Resolved, Note: "Sudah diangkut", Photos: [(after, PhotoKind.After)]), crew, CancellationToken.None));
+        }
         await page.ReloadAsync();
 
         await Expect(page.Locator("#track-status")).ToHaveTextAsync("Selesai");
         await Expect(page.Locator(".timeline-step[data-status=resolved] .track-photo[data-kind=after]")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".timeline-step[data-status=resolved] .track-photo img")).ToHaveAttributeAsync("src", new Regex(after.Id.ToString("N")));
         await Expect(page.Locator("#track-photos .track-photo[data-kind=after]")).ToHaveCountAsync(0);
         // Resolved, the page shows whatever next deadline the server names, and none when nothing more is owed.
         var detail = await city.GetJsonAsync($"/api/complaints/{ticket}");

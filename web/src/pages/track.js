@@ -112,10 +112,14 @@ export class TrackPage {
     this._el('track-deadline').hidden = !deadline;
     this._el('track-deadline').replaceChildren(...(deadline ? [deadlineBadge(deadline)] : []));
 
-    // The crew's "after" photos prove the work: they go with the (last) Selesai step, the others stay up here.
+    // A crew's photos prove a step (the "after" photos the Selesai step): each goes with the step it was sent with
+    // (photoIds). After photos from before steps were recorded go with the last Selesai step; the rest stay up here.
+    const withStep = new Set(timeline.flatMap((step) => step.photoIds ?? []));
     const lastResolved = timeline.findLastIndex((step) => step.to === 'resolved');
-    const after = lastResolved < 0 ? [] : photos.filter((photo) => photo.kind === 'after');
-    const shown = photos.filter((photo) => !after.includes(photo));
+    const unlinkedAfter = lastResolved < 0 ? [] : photos.filter((photo) => photo.kind === 'after' && !withStep.has(photo.id));
+    const stepPhotos = (step, index) => photos.filter((photo) =>
+      (step.photoIds ?? []).includes(photo.id) || (index === lastResolved && unlinkedAfter.includes(photo)));
+    const shown = photos.filter((photo) => !withStep.has(photo.id) && !unlinkedAfter.includes(photo));
     this._el('track-photos').replaceChildren(...(shown.length
       ? shown.map((photo) => photoLink(photo, t('track.photoAlt', { ticket: complaint.ticket })))
       : [h('p', { class: 'hint' }, t('track.noPhotos'))]));
@@ -123,14 +127,15 @@ export class TrackPage {
     // Only while the answer is owed, and only in the browser that filed it: the server checks the token anyway.
     this._answerBox.hidden = !(complaint.status === 'resolved' && reporterToken(complaint.ticket));
 
-    this._el('timeline').replaceChildren(...timeline.map((step, index) =>
+    this._el('timeline').replaceChildren(...timeline.map((step, index) => [step, stepPhotos(step, index)]).map(([step, proof]) =>
       h('li', { class: 'timeline-step', 'data-status': step.to },
         h('span', { class: 'status-badge', 'data-status': step.to }, statusLabel(step.to)),
         h('time', { datetime: step.at }, formatDateTime(step.at)),
         step.actorRole ? h('span', { class: 'timeline-actor', 'data-role': step.actorRole }, t('track.by', { who: actorLabel(step) })) : null,
         step.note ? h('p', { class: 'timeline-note' }, step.note) : null,
-        index === lastResolved && after.length
-          ? h('div', { class: 'timeline-photos track-photos' }, ...after.map((photo) => photoLink(photo, t('track.afterPhotoAlt', { ticket: complaint.ticket }))))
+        proof.length
+          ? h('div', { class: 'timeline-photos track-photos' }, ...proof.map((photo) =>
+            photoLink(photo, t(photo.kind === 'after' ? 'track.afterPhotoAlt' : 'track.photoAlt', { ticket: complaint.ticket }))))
           : null)));
   }
 
