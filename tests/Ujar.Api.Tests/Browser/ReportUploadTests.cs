@@ -121,4 +121,60 @@ public sealed class ReportUploadTests(Chromium chromium, BrowserCityApp city) : 
         }
         Assert.Equal(before + 1, db.Complaints.Count());
     }
+
+    [Fact]
+    public async Task On_a_throttled_line_the_progress_bar_moves_while_the_photo_goes_up()
+    {
+        var page = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, serviceWorkers: ServiceWorkerPolicy.Block);
+        await FillReportAsync(page, 0.068, 100.05, "Jalan amblas, dikirim dari jaringan lambat");
+        await page.Locator("#photos").SetInputFilesAsync(await CameraPhotoAsync(page));
+        await Expect(page.Locator("#photo-previews img")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        // About 0.6 MB at 150 KB/s: four seconds of upload, as on a weak 3G signal.
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Network.enable");
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 150, ["downloadThroughput"] = 150 * 1024, ["uploadThroughput"] = 150 * 1024,
+        });
+
+        await page.Locator("#btn-submit").ClickAsync();
+
+        await page.WaitForFunctionAsync("() => { const p = document.querySelector('#upload-progress'); return p.value > 0 && p.value < 100; }",
+            null, new() { Timeout = 20_000 });
+        await Expect(page.Locator("#report-success")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator("#upload-box")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task An_answer_that_never_comes_times_out_and_the_retry_files_once()
+    {
+        var page = await chromium.NewPageAsync(city.BaseUrl, serviceWorkers: ServiceWorkerPolicy.Block);
+        await FillReportAsync(page, 0.065, 100.055, "Lampu jalan mati, server tidak menjawab");
+        var keys = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (IsFiling(request)) lock (keys) keys.Add(request.Headers["idempotency-key"]);
+        };
+        // The request reaches the server and is filed, but its answer is lost on the way back.
+        await page.RouteAsync("**/api/complaints", async route =>
+        {
+            await route.FetchAsync();
+        });
+
+        await page.Locator("#btn-submit").ClickAsync();
+
+        // A JSON complaint's timeout is the 30 s base (upload.js) plus a fraction of a second for its body.
+        await Expect(page.Locator("#report-error")).ToContainTextAsync("Pengiriman terlalu lama", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#btn-submit")).ToHaveTextAsync("Coba kirim lagi");
+        await page.UnrouteAsync("**/api/complaints");
+        var retried = await page.RunAndWaitForResponseAsync(() => page.Locator("#btn-submit").ClickAsync(), r => IsFiling(r.Request));
+
+        Assert.Equal(201, retried.Status);
+        await Expect(page.Locator("#report-success")).ToBeVisibleAsync();
+        var ticket = (await page.Locator("#ticket-number").TextContentAsync())!.Trim();
+        await using var db = city.NewDb();
+        Assert.Equal(1, db.Complaints.Count(c => c.Description == "Lampu jalan mati, server tidak menjawab"));
+        Assert.Equal(ticket, db.Complaints.Single(c => c.Description == "Lampu jalan mati, server tidak menjawab").Ticket);
+        lock (keys) Assert.Single(keys.Distinct());
+    }
 }
