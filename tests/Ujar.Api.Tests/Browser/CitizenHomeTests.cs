@@ -7,7 +7,7 @@ using static Ujar.Api.Tests.Browser.StaffPages;
 
 namespace Ujar.Api.Tests.Browser;
 
-/// <summary>The citizen's way around: the success screen's copy link, "Cek tiket" with "Laporan saya" and the way to
+/// <summary>The citizen's way around: the success screen's copy link, "Lacak tiket" with "Laporan saya" and the way to
 /// /kinerja, the tracking page's deadline and proof of work, the map's colour key and list, and its words.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class CitizenHomeTests(Chromium chromium, BrowserCityApp city) : IClassFixture<BrowserCityApp>
@@ -33,6 +33,8 @@ public sealed class CitizenHomeTests(Chromium chromium, BrowserCityApp city) : I
         await MapPage.ScreenshotAsync(page, "report-success-phone");
 
         await page.Locator("#btn-close-report").ClickAsync();
+        // One word for following a ticket: "lacak", as on the success screen and in the page's address.
+        await Expect(page.Locator("#btn-home")).ToHaveTextAsync("Lacak tiket");
         await page.Locator("#btn-home").ClickAsync();
         await Expect(page.Locator("#home-panel")).ToBeVisibleAsync();
         await Expect(page.Locator($"#my-reports li[data-ticket='{ticket}'] a")).ToHaveAttributeAsync("href", $"/lacak/{ticket}");

@@ -1,5 +1,5 @@
 // Page `/`: the live map with its filter bar, the status key and list of what is in view, the report flow and the
-// "Cek tiket" sheet (a ticket by number, this browser's own complaints, the way to /kinerja).
+// "Lacak tiket" sheet (a ticket by number, this browser's own complaints, the way to /kinerja).
 
 import { getJson } from '../api.js';
 import { loadCategories } from '../categories.js';

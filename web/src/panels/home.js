@@ -1,4 +1,4 @@
-// The map page's "Cek tiket" sheet (#home-panel): open a ticket's tracking page by its number, the complaints filed
+// The map page's "Lacak tiket" sheet (#home-panel): open a ticket's tracking page by its number, the complaints filed
 // from this browser ("Laporan saya", tokens.js), and the way to /kinerja.
 
 import { categoryByCode } from '../categories.js';
