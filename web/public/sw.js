@@ -3,11 +3,14 @@
 // - the pages (index.html: every page of the app is the same file): network first, the kept copy when offline;
 // - /assets/* (Vite's hashed, immutable files): the kept copy first;
 // - the few answers a page needs to draw itself (map settings, categories, boundaries): network first.
+// It is registered after the page's load event, so installing it never competes with the first paint.
 // Everything else (complaints, live hub, POSTs, photos) is left to the network: a complaint sent offline waits in the
 // page's outbox (src/outbox.js), not here.
 
 const CACHE = 'ujar-shell-v1';
-const SHELL_DATA = ['/api/config', '/api/categories', '/api/boundaries?level=kelurahan', '/api/boundaries?level=kecamatan'];
+// Kept at install: what the map page cannot be built without. The boundaries are kept as pages load them.
+const SHELL_DATA = ['/api/config', '/api/categories'];
+const PAGE_DATA = [...SHELL_DATA, '/api/boundaries?level=kelurahan', '/api/boundaries?level=kecamatan'];
 const APP_PAGE = /^\/(?:$|lacak\/[^/]+\/?$|perencana\/?$|masuk\/?$|petugas\/?$|opd\/?$|kinerja\/?$)/;
 const ASSET_IN_PAGE = /(?:src|href)="(\/assets\/[^"]+)"/g;
 
@@ -20,7 +23,6 @@ self.addEventListener('install', (event) => {
     await cache.put('/', page);
     const assets = [...html.matchAll(ASSET_IN_PAGE)].map((match) => match[1]);
     await cache.addAll([...new Set(assets), '/manifest.webmanifest', '/favicon.svg', '/icon-192.png']);
-    // The page's data is welcome but not required: a server without boundaries still gets an offline shell.
     await Promise.allSettled(SHELL_DATA.map((url) => cache.add(url)));
     await self.skipWaiting();
   })());
@@ -42,7 +44,7 @@ self.addEventListener('fetch', (event) => {
     if (APP_PAGE.test(url.pathname)) event.respondWith(networkFirst(request, '/'));
   } else if (url.pathname.startsWith('/assets/')) {
     event.respondWith(cacheFirst(request));
-  } else if (SHELL_DATA.includes(url.pathname + url.search)) {
+  } else if (PAGE_DATA.includes(url.pathname + url.search)) {
     event.respondWith(networkFirst(request, url.pathname + url.search));
   }
 });

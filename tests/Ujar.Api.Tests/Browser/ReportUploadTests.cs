@@ -126,7 +126,8 @@ public sealed class ReportUploadTests(Chromium chromium, BrowserCityApp city) : 
     public async Task On_a_throttled_line_the_progress_bar_moves_while_the_photo_goes_up()
     {
         var page = await chromium.NewPageAsync(city.BaseUrl, Chromium.Phone, serviceWorkers: ServiceWorkerPolicy.Block);
-        await FillReportAsync(page, 0.068, 100.05, "Jalan amblas, dikirim dari jaringan lambat");
+        // Not where another test of this class filed: a marker there would take the tap meant for the map.
+        await FillReportAsync(page, 0.07, 100.058, "Jalan amblas, dikirim dari jaringan lambat");
         await page.Locator("#photos").SetInputFilesAsync(await CameraPhotoAsync(page));
         await Expect(page.Locator("#photo-previews img")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         // About 0.6 MB at 150 KB/s: four seconds of upload, as on a weak 3G signal.
