@@ -67,3 +67,16 @@ addEventListener('pageshow', (event) => {
 });
 
 show();
+
+// Installable, with the app shell offline (public/sw.js). Only in a build: in `npm run dev` a worker would keep
+// serving yesterday's modules. data-offline-ready tells the page (and the browser tests) the shell is kept.
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  addEventListener('load', () => navigator.serviceWorker.register('/sw.js').then(async () => {
+    await navigator.serviceWorker.ready;
+    const ready = () => {
+      if (navigator.serviceWorker.controller) document.documentElement.dataset.offlineReady = 'true';
+    };
+    navigator.serviceWorker.addEventListener('controllerchange', ready);
+    ready();
+  }).catch((error) => console.warn('Ujar: no offline shell', error)), { once: true });
+}

@@ -26,3 +26,21 @@ export const reporterToken = (ticket) => localStorage.getItem(reporterKey(ticket
 export function saveReporterToken(ticket, token) {
   if (token) localStorage.setItem(reporterKey(ticket), token);
 }
+
+// "Laporan saya": the complaints filed from this browser, newest first, so the home panel can list them.
+const MY_REPORTS_KEY = 'ujar.myReports';
+
+export function myReports() {
+  try {
+    const list = JSON.parse(localStorage.getItem(MY_REPORTS_KEY) ?? '[]');
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+}
+
+/** report: {ticket, category, createdAt}. */
+export function rememberReport(report) {
+  const list = [report, ...myReports().filter((known) => known.ticket !== report.ticket)];
+  localStorage.setItem(MY_REPORTS_KEY, JSON.stringify(list));
+}

@@ -34,9 +34,12 @@ public sealed record PhotoView(Guid Id, string Kind, string Url, string ThumbUrl
 /// One step as the public sees it: who made it by role only (<c>reporter</c> for the filing and the reporter's answer,
 /// <c>opd_staff</c>, <c>crew</c>, <c>admin</c>, <c>system</c>; null for steps from before roles were recorded), and the
 /// staff member's name only where the city chose to show it (<see cref="TrackingOptions.ShowStaffNames"/>). Internal
-/// notes, contacts and the distance checks of staff steps have no field here, so they cannot leak.
+/// notes, contacts and the distance checks of staff steps have no field here, so they cannot leak. <c>PhotoIds</c> names
+/// the photos (of the detail's <c>photos</c>) sent with the step, a crew's before/after evidence, so the page can show
+/// the proof beside the step it proves.
 /// </summary>
-public sealed record TimelineStep(string? From, string To, string? Note, DateTimeOffset At, string? ActorRole = null, string? ActorName = null);
+public sealed record TimelineStep(string? From, string To, string? Note, DateTimeOffset At, string? ActorRole = null, string? ActorName = null,
+    IReadOnlyList<Guid>? PhotoIds = null);
 
 /// <summary><c>Ujar:Tracking</c>: what the public tracking page shows.</summary>
 public sealed class TrackingOptions
@@ -92,14 +95,15 @@ public static class PublicComplaintQueries
         var photos = await db.Photos.AsNoTracking().Where(p => p.ComplaintId == row.Id).OrderBy(p => p.CreatedAt).ToListAsync(ct);
         var steps = await db.StatusChanges.AsNoTracking().Where(s => s.ComplaintId == row.Id).OrderBy(s => s.At).ThenBy(s => s.Id)
             .ToListAsync(ct);
+        var photosByStep = photos.Where(p => p.StatusChangeId is not null).ToLookup(p => p.StatusChangeId!.Value, p => p.Id);
         // The filing itself is the first step of every timeline.
         var timeline = new List<TimelineStep>
         {
-            new(null, ComplaintStatuses.ToApi(ComplaintStatus.Received), null, Wib.ToWib(row.CreatedAt), ReporterRole),
+            new(null, ComplaintStatuses.ToApi(ComplaintStatus.Received), null, Wib.ToWib(row.CreatedAt), ReporterRole, PhotoIds: []),
         };
         timeline.AddRange(steps.Select(s => new TimelineStep(s.From is { } from ? ComplaintStatuses.ToApi(from) : null,
             ComplaintStatuses.ToApi(s.To), s.Note, Wib.ToWib(s.At), s.ActorRole,
-            showStaffNames ? s.ActorName : null)));
+            showStaffNames ? s.ActorName : null, photosByStep[s.Id].ToList())));
         var sla = await db.Categories.AsNoTracking().SingleAsync(c => c.Code == row.Category, ct);
         var deadline = ComplaintDeadlines.Next(row.Status, row.CreatedAt, sla, calendar);
         return new PublicComplaintDetail(row.ToPublic(),

@@ -33,8 +33,6 @@ public sealed class Chromium : IAsyncLifetime
         // promptness passes its own short timeout.
         Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
-        // On a 2-core machine shared with other builds a page's first answers can take longer than Playwright's 5 s.
-        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,
@@ -43,8 +41,11 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (own localStorage, own device token) at <paramref name="baseUrl"/>.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseUrl, ViewportSize? viewport = null, Geolocation? geolocation = null, string? locale = "id-ID")
+    /// <summary>A fresh browser profile (own localStorage, own device token) at <paramref name="baseUrl"/>. A test that
+    /// intercepts the page's requests blocks the service worker (<paramref name="serviceWorkers"/>): Playwright's routes
+    /// do not see what a service worker fetches.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseUrl, ViewportSize? viewport = null, Geolocation? geolocation = null, string? locale = "id-ID",
+        ServiceWorkerPolicy serviceWorkers = ServiceWorkerPolicy.Allow)
     {
         var options = new BrowserNewContextOptions
         {
@@ -52,6 +53,7 @@ public sealed class Chromium : IAsyncLifetime
             ViewportSize = viewport ?? Desktop,
             Locale = locale,
             TimezoneId = "Asia/Jakarta",
+            ServiceWorkers = serviceWorkers,
         };
         if (viewport == Phone)
         {

@@ -58,6 +58,8 @@ public sealed class ContentSecurityPolicyTests(Chromium chromium, BrowserCityApp
         // The report panel (pin, routing preview, category list) draws more of the page; the pin away from the marker.
         await MapPage.DropPinAsync(map.Page, 0.0250, 100.0600);
         await Expect(map.Page.Locator("#route-preview")).ToBeVisibleAsync();
+        // The manifest and the service worker (installed, the shell kept, controlling the page) are under the policy too.
+        await Expect(map.Page.Locator("html")).ToHaveAttributeAsync("data-offline-ready", "true");
         await AssertNoViolationsAsync(map);
 
         var tracking = await OpenAsync();

@@ -21,8 +21,10 @@ public static class MapPage
         await WaitForMapReadyAsync(page);
     }
 
+    /// <summary>Generous: on a loaded two-core machine the first load (a service worker installing beside it) can take
+    /// longer than the default five seconds.</summary>
     public static Task WaitForMapReadyAsync(IPage page) =>
-        Expect(page.Locator("body")).ToHaveAttributeAsync("data-map-ready", "true");
+        Expect(page.Locator("body")).ToHaveAttributeAsync("data-map-ready", "true", new() { Timeout = 30_000 });
 
     public static async Task<int> RenderCountAsync(IPage page) =>
         int.Parse(await page.EvaluateAsync<string?>("() => document.body.dataset.renderCount ?? '0'") ?? "0", CultureInfo.InvariantCulture);

@@ -2,7 +2,9 @@
 // supercluster merges those cells into what fits the screen, so a city of 100,000 complaints costs a few hundred
 // light DOM icons. From DETAIL_ZOOM the complaints themselves arrive (GET /api/complaints?bbox=&limit=1000).
 // Every pan aborts the request of the view it leaves. Live events change the loaded points in place: a new
-// complaint in view appears at once, a status or support change updates its marker.
+// complaint in view appears at once, a status or support change updates its marker. Complaints that would cover
+// each other on screen are spread on a small circle around their spot, a thin leg pointing back to it. Markers are not
+// tab stops (keyboard users get the list of what is drawn through onDraw, see panels/map-side.js).
 
 import L from 'leaflet';
 import Supercluster from 'supercluster';
@@ -17,6 +19,8 @@ const DETAIL_LIMIT = 1000;
 // Data is loaded for a little more than the screen, so a short pan shows points at once and edge clusters are whole.
 const VIEW_PAD = 0.2;
 const CLUSTER_RADIUS_PX = 64;
+// Two complaints closer than this on screen are spread apart (a marker is 30 px wide).
+const SPREAD_PX = 24;
 
 let renderCount = 0;
 
@@ -28,10 +32,12 @@ function announceRender() {
 }
 
 export const ComplaintsLayer = L.Layer.extend({
-  /** filters: {apiParams(), matches(point)} (see panels/filters.js); live: a LiveConnection. */
-  initialize({ filters, live }) {
+  /** filters: {apiParams(), matches(point)} (see panels/filters.js); live: a LiveConnection; onDraw(items): after
+   *  each drawing, what is on screen ({point} per complaint, {lat, lon, count, zoomTo} per cluster). */
+  initialize({ filters, live, onDraw }) {
     this._filters = filters;
     this._live = live;
+    this._onDraw = onDraw;
     this._points = [];
     this._bbox = null;
     this._markers = new Map();
@@ -40,6 +46,7 @@ export const ComplaintsLayer = L.Layer.extend({
 
   onAdd(map) {
     this._group = L.layerGroup().addTo(map);
+    this._legs = L.layerGroup().addTo(map);
     map.on('moveend', this.refresh, this);
     this._unsubscribe = [
       this._live.subscribe((event) => this._applyEvent(event)),
@@ -56,6 +63,7 @@ export const ComplaintsLayer = L.Layer.extend({
     clearTimeout(this._drawTimer);
     clearTimeout(this._refetchTimer);
     map.removeLayer(this._group);
+    map.removeLayer(this._legs);
     this._markers.clear();
   },
 
@@ -185,7 +193,39 @@ export const ComplaintsLayer = L.Layer.extend({
         marker.zoomTo = item.zoomTo;
       }
     }
+    this._spread([...wanted.values()].filter((item) => item.point));
+    this._onDraw?.([...wanted.values()]);
     announceRender();
+  },
+
+  // Markers closer than SPREAD_PX on screen are grouped (each joins the first group whose centre is that near) and a
+  // group is laid out on a circle around its centre, each with a leg to its true spot; the rest sit where they are.
+  _spread(items) {
+    this._legs.clearLayers();
+    const groups = [];
+    for (const item of items) {
+      const at = this._map.latLngToLayerPoint([item.point.lat, item.point.lon]);
+      const group = groups.find((g) => g.centre.distanceTo(at) < SPREAD_PX);
+      if (group) group.members.push({ item, at });
+      else groups.push({ centre: at, members: [{ item, at }] });
+    }
+    for (const { centre, members } of groups) {
+      const radius = Math.max(SPREAD_PX, (members.length * 32) / (2 * Math.PI));
+      members.forEach(({ item }, index) => {
+        const marker = this._markers.get(item.key);
+        const home = L.latLng(item.point.lat, item.point.lon);
+        if (members.length === 1) {
+          marker.setLatLng(home);
+          delete marker.getElement().dataset.spread;
+          return;
+        }
+        const angle = (2 * Math.PI * index) / members.length - Math.PI / 2;
+        const shown = this._map.layerPointToLatLng(centre.add(L.point(radius * Math.cos(angle), radius * Math.sin(angle))));
+        marker.setLatLng(shown);
+        marker.getElement().dataset.spread = 'true';
+        L.polyline([home, shown], { className: 'spread-leg', interactive: false, weight: 1.5 }).addTo(this._legs);
+      });
+    }
   },
 
   _clusterItems() {
@@ -217,7 +257,7 @@ export const ComplaintsLayer = L.Layer.extend({
   _clusterMarker({ lat, lon, count, zoomTo }) {
     const size = count < 10 ? 'small' : count < 100 ? 'medium' : 'large';
     const icon = L.divIcon({ className: `ujar-cluster ujar-cluster-${size}`, html: `<span>${count}</span>`, iconSize: null });
-    const marker = L.marker([lat, lon], { icon }).addTo(this._group);
+    const marker = L.marker([lat, lon], { icon, keyboard: false }).addTo(this._group);
     marker.count = count;
     marker.zoomTo = zoomTo;
     marker.on('click', () => this._map.setView([lat, lon], marker.zoomTo));
@@ -238,7 +278,7 @@ export const ComplaintsLayer = L.Layer.extend({
       iconSize: [30, 30],
       popupAnchor: [0, -14],
     });
-    const marker = L.marker([point.lat, point.lon], { icon }).addTo(this._group);
+    const marker = L.marker([point.lat, point.lon], { icon, keyboard: false }).addTo(this._group);
     marker.point = point;
     marker.bindPopup(() => this._popupContent(marker.point), { minWidth: 200, maxWidth: 260 });
     marker.on('popupopen', () => this._completePoint(marker));

@@ -1,4 +1,5 @@
-// Page `/`: the live map with its filter bar and the report flow.
+// Page `/`: the live map with its filter bar, the status key and list of what is in view, the report flow and the
+// "Lacak tiket" sheet (a ticket by number, this browser's own complaints, the way to /kinerja).
 
 import { getJson } from '../api.js';
 import { loadCategories } from '../categories.js';
@@ -9,6 +10,8 @@ import { ComplaintsLayer } from '../layers/complaints.js';
 import { createMap, followViewInUrl, viewFromUrl } from '../map.js';
 import { DuplicatesPanel } from '../panels/duplicates.js';
 import { FiltersPanel } from '../panels/filters.js';
+import { HomePanel } from '../panels/home.js';
+import { MapSidePanel } from '../panels/map-side.js';
 import { ReportPanel } from '../panels/report.js';
 
 /** Builds the page in root; returns the function that takes it down again. */
@@ -22,11 +25,18 @@ export async function mountMapPage(root, live) {
   filters.add();
   const map = createMap(root.querySelector('#map'), config, viewFromUrl() ?? { center: config.center, zoom: config.zoom });
   const boundaries = new BoundariesLayer().addTo(map);
-  const complaints = new ComplaintsLayer({ filters, live }).addTo(map);
+  const side = new MapSidePanel(root, map);
+  side.add();
+  const complaints = new ComplaintsLayer({ filters, live, onDraw: (items) => side.showItems(items) }).addTo(map);
   const duplicates = new DuplicatesPanel(root.querySelector('#duplicates'), {
     onSupported: (ticket, supportCount) => complaints.setSupportCount(ticket, supportCount),
   });
-  const report = new ReportPanel(root, map, { categories, duplicates, onFiled: (point) => complaints.addFiled(point) });
+  // One sheet at a time: opening one closes the other.
+  const home = new HomePanel(root, { onOpen: () => report.isOpen && root.querySelector('#btn-close-report').click() });
+  const report = new ReportPanel(root, map, {
+    categories, duplicates, onFiled: (point) => complaints.addFiled(point), onOpen: () => home.close({ focus: false }),
+  });
+  home.add();
   report.add();
 
   const stops = [
@@ -37,7 +47,9 @@ export async function mountMapPage(root, live) {
   return () => {
     for (const stop of stops) stop();
     report.remove();
+    home.remove();
     map.removeLayer(complaints);
+    side.remove();
     filters.remove();
     map.removeLayer(boundaries);
     map.remove();

@@ -1,7 +1,8 @@
 // Page `/lacak/{ticket}`: where a complaint stands. It watches its ticket on the live hub, so a status change or a
 // new supporter shows without reloading. The browser that filed the complaint holds its reporter token and may add
 // photos here, and answer "sudah / belum selesai" once the OPD marks the work done (10 working days, then Ujar
-// closes it by itself).
+// closes it by itself). It shows the next deadline the city owes, and the crew's "after" photos beside the Selesai
+// step they prove.
 
 import L from 'leaflet';
 import { ApiError, getJson, localProblem, postForm, postJson, showProblem } from '../api.js';
@@ -10,6 +11,7 @@ import { fromTemplate, h, listen, svg } from '../dom.js';
 import { categoryName, formatDateTime, onLangChange, statusLabel, t, translate } from '../i18n.js';
 import { BoundariesLayer } from '../layers/boundaries.js';
 import { createMap } from '../map.js';
+import { deadlineBadge } from '../panels/deadline.js';
 import { reporterToken } from '../tokens.js';
 
 const TRACK_ZOOM = 17;
@@ -87,7 +89,7 @@ export class TrackPage {
     this._el('track-body').hidden = !this._detail;
     if (!this._detail) return;
 
-    const { complaint, photos, timeline } = this._detail;
+    const { complaint, photos, timeline, deadline } = this._detail;
     this._root.querySelector('.back').href = `/?lat=${complaint.lat}&lon=${complaint.lon}&z=${TRACK_ZOOM}`;
     const status = this._el('track-status');
     status.textContent = statusLabel(complaint.status);
@@ -106,20 +108,35 @@ export class TrackPage {
     snapped.hidden = !complaint.snapped;
     snapped.textContent = complaint.snapped ? t('track.snapped', { m: `${Math.round(complaint.snappedMeters)} m` }) : '';
 
-    this._el('track-photos').replaceChildren(...(photos.length
-      ? photos.map((photo) => h('a', { href: photo.url, class: 'track-photo' },
-        h('img', { src: photo.thumbUrl, alt: t('track.photoAlt', { ticket: complaint.ticket }), width: photo.width, height: photo.height, loading: 'lazy' })))
+    this._el('track-deadline-term').hidden = !deadline;
+    this._el('track-deadline').hidden = !deadline;
+    this._el('track-deadline').replaceChildren(...(deadline ? [deadlineBadge(deadline)] : []));
+
+    // A crew's photos prove a step (the "after" photos the Selesai step): each goes with the step it was sent with
+    // (photoIds). After photos from before steps were recorded go with the last Selesai step; the rest stay up here.
+    const withStep = new Set(timeline.flatMap((step) => step.photoIds ?? []));
+    const lastResolved = timeline.findLastIndex((step) => step.to === 'resolved');
+    const unlinkedAfter = lastResolved < 0 ? [] : photos.filter((photo) => photo.kind === 'after' && !withStep.has(photo.id));
+    const stepPhotos = (step, index) => photos.filter((photo) =>
+      (step.photoIds ?? []).includes(photo.id) || (index === lastResolved && unlinkedAfter.includes(photo)));
+    const shown = photos.filter((photo) => !withStep.has(photo.id) && !unlinkedAfter.includes(photo));
+    this._el('track-photos').replaceChildren(...(shown.length
+      ? shown.map((photo) => photoLink(photo, t('track.photoAlt', { ticket: complaint.ticket })))
       : [h('p', { class: 'hint' }, t('track.noPhotos'))]));
     this._el('track-add-photos-box').hidden = !reporterToken(complaint.ticket);
     // Only while the answer is owed, and only in the browser that filed it: the server checks the token anyway.
     this._answerBox.hidden = !(complaint.status === 'resolved' && reporterToken(complaint.ticket));
 
-    this._el('timeline').replaceChildren(...timeline.map((step) =>
+    this._el('timeline').replaceChildren(...timeline.map((step, index) => [step, stepPhotos(step, index)]).map(([step, proof]) =>
       h('li', { class: 'timeline-step', 'data-status': step.to },
         h('span', { class: 'status-badge', 'data-status': step.to }, statusLabel(step.to)),
         h('time', { datetime: step.at }, formatDateTime(step.at)),
         step.actorRole ? h('span', { class: 'timeline-actor', 'data-role': step.actorRole }, t('track.by', { who: actorLabel(step) })) : null,
-        step.note ? h('p', { class: 'timeline-note' }, step.note) : null)));
+        step.note ? h('p', { class: 'timeline-note' }, step.note) : null,
+        proof.length
+          ? h('div', { class: 'timeline-photos track-photos' }, ...proof.map((photo) =>
+            photoLink(photo, t(photo.kind === 'after' ? 'track.afterPhotoAlt' : 'track.photoAlt', { ticket: complaint.ticket }))))
+          : null)));
   }
 
   _buildAnswerBox() {
@@ -206,6 +223,9 @@ export class TrackPage {
     await this._load();
   }
 }
+
+const photoLink = (photo, alt) => h('a', { href: photo.url, class: 'track-photo', 'data-kind': photo.kind },
+  h('img', { src: photo.thumbUrl, alt, width: photo.width, height: photo.height, loading: 'lazy' }));
 
 /** "petugas OPD", or "Budi (petugas OPD)" where the city shows staff names. */
 function actorLabel(step) {
