@@ -60,5 +60,17 @@ elif (( failed > 0 && status == 0 )); then
   status=1
 fi
 
+# The names and first message lines of failed tests, so that a CI log cut to its tail still says what failed.
+if (( failed > 0 )); then
+  echo "Failed tests:"
+  awk '
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+      match($0, /testName="[^"]*"/); print "  - " substr($0, RSTART + 10, RLENGTH - 11); failing = 1; next }
+    /<UnitTestResult / { failing = 0 }
+    failing && /<Message>/ { printing = 4 }
+    printing > 0 { sub(/^[ \t]*/, ""); print "      " substr($0, 1, 300); printing--; if (/<\/Message>/) printing = 0 }
+  ' "${trx[@]}"
+fi
+
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
