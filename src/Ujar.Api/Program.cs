@@ -22,6 +22,7 @@ using Ujar.Api.WhatsApp;
 var command = UjarCommand.Parse(args);
 var builder = WebApplication.CreateBuilder(command.HostArgs);
 
+builder.Services.AddCity();               // the kota/kabupaten served: the folder Ujar__City names (gis-data/cities/…)
 builder.Services.AddUjarDatabase();
 builder.Services.AddComplaintRouting();   // point → kelurahan/kecamatan, category → OPD, in memory
 builder.Services.AddComplaintIntake();    // group-committed inserts

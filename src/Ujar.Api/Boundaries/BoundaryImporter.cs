@@ -15,7 +15,8 @@ using Ujar.Api.Routing;
 namespace Ujar.Api.Boundaries;
 
 public sealed record ImportOptions(BoundaryLevel Level, string CodeProperty = "code", string NameProperty = "name",
-    string? ParentProperty = null, int? SourceSrid = null, bool Commit = false, string? SourceLabel = null);
+    string? ParentProperty = null, int? SourceSrid = null, bool Commit = false, string? SourceLabel = null,
+    bool DissolveParents = false, string? ParentNameProperty = null);
 
 /// <summary>
 /// Checks a kecamatan or kelurahan file in PostGIS and, when asked to commit, makes it part of a new active generation

@@ -7,18 +7,21 @@ using Ujar.Api.Setup;
 namespace Ujar.Api.Categories;
 
 /// <summary>
-/// OPDs, categories (with their SLA days) and holidays are seeded from gis-data/opds.csv, categories.csv and holidays.csv on
-/// every <c>migrate</c>: missing rows are inserted and rows nobody has touched follow the files (rows still used by
+/// OPDs and categories (with their SLA days) are seeded from the city folder's opds.csv and categories.csv, holidays from
+/// gis-data/national/holidays.csv and the city's own holidays.csv (its local days, if any), on every <c>migrate</c>: missing rows are inserted and rows nobody has touched follow the files (rows still used by
 /// complaints are never deleted). Once an admin changes a row through <c>/api/admin</c> the database owns it
 /// (<c>AdminEditedAt</c> is set) and the files no longer overwrite it, so an admin's SLA or routing change survives the
 /// next deploy; a holiday an admin deleted is remembered in <see cref="HolidayRemoval"/> and not brought back.
 /// </summary>
 public static class ReferenceData
 {
-    public static async Task<(int Opds, int Categories)> SyncAsync(UjarDb db, string gisData, CancellationToken ct = default)
+    public const string OpdsFile = "opds.csv";
+    public const string CategoriesFile = "categories.csv";
+
+    public static async Task<(int Opds, int Categories)> SyncAsync(UjarDb db, City city, string gisData, CancellationToken ct = default)
     {
-        var opdRows = Csv.ReadFile(Path.Combine(gisData, "opds.csv"));
-        var categoryRows = Csv.ReadFile(Path.Combine(gisData, "categories.csv"));
+        var opdRows = Csv.ReadFile(city.PathOf(OpdsFile));
+        var categoryRows = Csv.ReadFile(city.PathOf(CategoriesFile));
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var opds = await db.Opds.ToDictionaryAsync(o => o.Code, ct);
@@ -47,7 +50,7 @@ public static class ReferenceData
             category.ResponseDays = SlaDays(row, "response_days");
             category.ResolveDays = SlaDays(row, "resolve_days");
         }
-        await HolidayTable.StageAsync(db, gisData, ct);
+        await HolidayTable.StageAsync(db, [Path.Combine(gisData, "national", HolidayTable.FileName), city.PathOf(HolidayTable.FileName)], ct);
         await db.SaveChangesAsync(ct);
         await db.Database.ExecuteSqlRawAsync($"NOTIFY {RoutingReloader.Channel}", ct);
         await tx.CommitAsync(ct);

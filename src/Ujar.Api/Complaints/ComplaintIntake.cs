@@ -34,7 +34,7 @@ public sealed record FiledComplaint(long Id, string Ticket, string Status, strin
 /// same routing with the 200 m coastal snap, the same photo handling, the same idempotency and the same live events.
 /// The doors only read their own format and translate the outcome back into it.
 /// </summary>
-public sealed class ComplaintIntake(ComplaintRouter router, ComplaintWriter writer, PhotoStore photoStore, IDbContextFactory<UjarDb> dbFactory)
+public sealed class ComplaintIntake(City city, ComplaintRouter router, ComplaintWriter writer, PhotoStore photoStore, IDbContextFactory<UjarDb> dbFactory)
 {
     public abstract record Outcome;
     /// <summary>Stored and committed, or (<paramref name="Replayed"/>) stored earlier under the same idempotency key.</summary>
@@ -54,7 +54,7 @@ public sealed class ComplaintIntake(ComplaintRouter router, ComplaintWriter writ
         if (request.IdempotencyKey is { } key && ComplaintRules.IdempotencyKeyProblem(key, ComplaintRules.MaxStoredIdempotencyKeyLength) is { } keyProblem)
             return new Refused(keyProblem);
         if (router.Route(input.Lon, input.Lat, input.Category) is not { Opd: { } opd } decision)
-            return new Refused(Problems.OutsideServiceArea());
+            return new Refused(Problems.OutsideServiceArea(city));
 
         var complaint = Complaint.Routed(decision, Wgs84.Point(input.Lon, input.Lat), input.Description);
         complaint.ReporterName = input.ContactName;

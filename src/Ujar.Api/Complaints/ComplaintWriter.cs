@@ -1,9 +1,11 @@
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Ujar.Api.Data;
 using Ujar.Api.Live;
+using Ujar.Api.Setup;
 
 namespace Ujar.Api.Complaints;
 
@@ -19,7 +21,7 @@ public sealed record WriteOutcome(Complaint Complaint, bool Replayed);
 /// intake keep up with a burst after heavy rain. A single writer loop also serialises idempotency-key checks, so
 /// two concurrent retries of one request can never both insert.
 /// </summary>
-public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimeProvider clock, ILogger<ComplaintWriter> logger)
+public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, City city, TimeProvider clock, ILogger<ComplaintWriter> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -117,7 +119,7 @@ public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimePro
         foreach (var pending in toInsert)
         {
             pending.Complaint.CreatedAt = now;
-            pending.Complaint.Ticket = Tickets.Format(year, ++number);
+            pending.Complaint.Ticket = Tickets.Format(city.TicketPrefix, year, ++number);
         }
         db.Complaints.AddRange(toInsert.Select(p => p.Complaint));
         await db.SaveChangesAsync();
@@ -136,10 +138,14 @@ public sealed class ComplaintWriter(IDbContextFactory<UjarDb> dbFactory, TimePro
     private sealed record Pending(Complaint Complaint, TaskCompletionSource<WriteOutcome> Done);
 }
 
-/// <summary>Public ticket numbers: readable over the phone, one sequence per WIB year.</summary>
+/// <summary>Public ticket numbers such as <c>UJR-2026-000123</c>: the city's prefix, one sequence per WIB year, readable over the phone.</summary>
 public static class Tickets
 {
-    public static string Format(int year, int number) => $"UJR-{year}-{number:D6}";
+    public static string Format(string prefix, int year, int number) => $"{prefix}-{year}-{number:D6}";
+
+    /// <summary>A ticket of the city anywhere in a text (a WhatsApp message), in any case.</summary>
+    public static Regex Pattern(string prefix) =>
+        new($@"\b{Regex.Escape(prefix)}-\d{{4}}-\d{{6}}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>Reserves <paramref name="count"/> consecutive numbers of <paramref name="year"/> inside the caller's
     /// transaction: if it rolls back, so does the reservation, and a committed number is never handed out again.</summary>

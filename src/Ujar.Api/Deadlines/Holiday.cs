@@ -26,10 +26,11 @@ public sealed class HolidayRemoval
     public required string RemovedBy { get; set; }
 }
 
-public enum HolidayKind { LiburNasional, CutiBersama }
+/// <summary>National holiday, joint leave (both from the SKB 3 Menteri), or a day off the city's own government declares.</summary>
+public enum HolidayKind { LiburNasional, CutiBersama, LiburDaerah }
 
 /// <summary>
-/// gis-data/holidays.csv seeds the holiday table; <c>migrate</c> makes the table match the file (nothing references a
+/// gis-data/national/holidays.csv and the city folder's holidays.csv seed the holiday table; <c>migrate</c> makes the table match the files (nothing references a
 /// holiday row, so a date removed from the file is removed from the table) except where an admin has spoken through the
 /// API: days an admin added or changed stay as they are, days an admin deleted stay deleted.
 /// </summary>
@@ -42,12 +43,15 @@ public static class HolidayTable
     {
         ["libur_nasional"] = HolidayKind.LiburNasional,
         ["cuti_bersama"] = HolidayKind.CutiBersama,
+        ["libur_daerah"] = HolidayKind.LiburDaerah,
     };
 
-    /// <summary>Stages the file's rows on <paramref name="db"/>; the caller saves them in its own transaction.</summary>
-    public static async Task<int> StageAsync(UjarDb db, string gisData, CancellationToken ct)
+    /// <summary>Stages on <paramref name="db"/> (the caller saves in its own transaction): the table follows the rows of
+    /// <paramref name="files"/> (the national list, then the city's own days); a file that does not exist adds nothing,
+    /// so a city without local holidays needs no file.</summary>
+    public static async Task<int> StageAsync(UjarDb db, IEnumerable<string> files, CancellationToken ct)
     {
-        var rows = Csv.ReadFile(Path.Combine(gisData, FileName));
+        var rows = files.Where(File.Exists).SelectMany(Csv.ReadFile).ToList();
         var existing = await db.Holidays.ToDictionaryAsync(h => h.Date, ct);
         var removedByAdmin = (await db.HolidayRemovals.Select(r => r.Date).ToListAsync(ct)).ToHashSet();
         var inFile = new HashSet<DateOnly>();

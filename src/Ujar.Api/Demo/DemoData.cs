@@ -107,8 +107,7 @@ public static class DemoData
         var router = services.GetRequiredService<ComplaintRouter>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
-        if (!await db.BoundaryGenerations.AnyAsync(g => g.IsActive, ct))
-            await ImportDemoBoundariesAsync(services, logger, ct);
+        await CityBoundaryImport.EnsureAsync(services, logger, ct);
         await router.ReloadAsync(db, ct);
         if (!router.IsLoaded) throw new InvalidOperationException("no active boundaries to route demo complaints with");
         // The history is made by the demo staff and crews, so they exist first.
@@ -141,13 +140,14 @@ public static class DemoData
         foreach (var (complaint, token) in reporterTokens) complaint.ReporterTokenHash = ReporterToken.Hash(token);
 
         // Tickets follow filing order, per WIB year, from the same counter live intake uses.
+        var ticketPrefix = services.GetRequiredService<City>().TicketPrefix;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             foreach (var year in filings.GroupBy(c => Wib.Year(c.CreatedAt)))
             {
                 var inYear = year.ToList();
                 var number = await Tickets.ReserveAsync(db, year.Key, inYear.Count) - inYear.Count;
-                foreach (var complaint in inYear) complaint.Ticket = Tickets.Format(year.Key, ++number);
+                foreach (var complaint in inYear) complaint.Ticket = Tickets.Format(ticketPrefix, year.Key, ++number);
             }
             db.Complaints.AddRange(filings);
             await db.SaveChangesAsync(ct);
@@ -222,18 +222,5 @@ public static class DemoData
         complaint.ReporterName = anonymous ? null : Names[random.Next(Names.Length)];
         complaint.ReporterPhone = anonymous ? null : $"{(channel == IntakeChannel.WhatsApp ? "628" : "08")}{random.Next(11, 99)}{random.Next(1000_0000, 9999_9999)}";
         return complaint;
-    }
-
-    private static async Task ImportDemoBoundariesAsync(IServiceProvider services, ILogger logger, CancellationToken ct)
-    {
-        var demo = Path.Combine(GisDataFolder.Locate(services.GetRequiredService<IConfiguration>()), "demo");
-        var importer = ActivatorUtilities.CreateInstance<BoundaryImporter>(services);
-        foreach (var level in new[] { BoundaryLevel.Kecamatan, BoundaryLevel.Kelurahan })
-        {
-            var file = Path.Combine(demo, $"{level.ToString().ToLowerInvariant()}.geojson");
-            var report = await importer.ImportAsync(file, new ImportOptions(level, Commit: true, SourceLabel: "demo (approximate)"), ct);
-            if (!report.Committed) throw new InvalidOperationException($"demo boundaries refused:\n{report.ToText()}");
-        }
-        logger.LogInformation("Loaded the approximate demo boundaries from {Folder}", demo);
     }
 }

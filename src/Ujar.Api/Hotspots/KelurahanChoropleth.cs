@@ -20,7 +20,7 @@ public static class KelurahanChoropleth
     public sealed record Population(int Residents, int? Year);
 
     public static async Task<IResult> GetAsync(HttpRequest request, ComplaintPoints points, ComplaintRouter router,
-        IConfiguration configuration, ILoggerFactory loggers, CancellationToken ct, string? format = null, string? lang = null)
+        IConfiguration configuration, City city, ILoggerFactory loggers, CancellationToken ct, string? format = null, string? lang = null)
     {
         var errors = new Dictionary<string, Bilingual>();
         var export = HotspotExport.Parse(format, lang, errors);
@@ -30,7 +30,7 @@ public static class KelurahanChoropleth
         await points.WhenLoaded.WaitAsync(ct);
         var selection = points.Current.Select(filter);
         // Read on every request: the table is meant to be edited in place when BPS publishes new figures.
-        var population = ReadPopulation(PopulationFile(configuration), loggers.CreateLogger(typeof(KelurahanChoropleth)));
+        var population = ReadPopulation(PopulationFile(configuration, city), loggers.CreateLogger(typeof(KelurahanChoropleth)));
         return export!.Answer("kelurahan", Compute(selection, router.Kelurahan, population, filter.Echo));
     }
 
@@ -70,10 +70,10 @@ public static class KelurahanChoropleth
         });
     }
 
-    public static string PopulationFile(IConfiguration configuration) =>
+    public static string PopulationFile(IConfiguration configuration, City city) =>
         configuration[PopulationFileSetting] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
-            : Path.Combine(GisDataFolder.Locate(configuration), "population.csv");
+            : city.PathOf("population.csv");
 
     /// <summary>code → population for the rows that have a figure; a missing file or an empty cell is "no data".
     /// A cell that is not a whole number is reported in the log and treated as no data rather than guessed.</summary>

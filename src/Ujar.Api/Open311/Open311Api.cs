@@ -46,7 +46,15 @@ public static class Open311Api
 
     public static IServiceCollection AddOpen311(this IServiceCollection services)
     {
-        services.AddOptions<Open311Options>().BindConfiguration("Ujar:Open311")
+        // The city folder first, so that what Ujar:Open311 sets wins.
+        services.AddOptions<Open311Options>()
+            .Configure<City>((options, city) =>
+            {
+                options.JurisdictionId = city.Open311.JurisdictionId;
+                options.Contact = city.Open311.Contact;
+                options.KeyService = city.Open311.KeyService;
+            })
+            .BindConfiguration("Ujar:Open311")
             .Validate(Open311Options.IsValid, "Ujar:Open311: JurisdictionId (no spaces), Contact and KeyService must not be empty")
             .ValidateOnStart();
         return services;

@@ -2,21 +2,19 @@ using Ujar.Api.Setup;
 
 namespace Ujar.Api.Open311;
 
-/// <summary><c>Ujar:Open311</c>: what this server tells clients about itself, checked at start.</summary>
+/// <summary>What this server tells Open311 clients about itself: the city folder's <c>open311</c>, which <c>Ujar:Open311</c>
+/// may override; checked at start.</summary>
 public sealed class Open311Options
 {
-    public const string DefaultJurisdictionId = "tanjungpinangkota.go.id";
-
     /// <summary>The jurisdiction this server answers for. <c>jurisdiction_id</c> is optional in every request; given, it must
     /// be this one (compared without regard to case, as domain names are), else 404.</summary>
-    public string JurisdictionId { get; set; } = DefaultJurisdictionId;
+    public string JurisdictionId { get; set; } = "";
 
     /// <summary>Discovery's <c>contact</c>: whom client developers ask.</summary>
-    public string Contact { get; set; } = "Dinas Komunikasi dan Informatika Kota Tanjungpinang (Diskominfo)";
+    public string Contact { get; set; } = "";
 
     /// <summary>Discovery's <c>key_service</c>: how a system gets an API key.</summary>
-    public string KeyService { get; set; } =
-        "Kunci API diberikan oleh Diskominfo Kota Tanjungpinang / API keys are issued by Diskominfo Kota Tanjungpinang";
+    public string KeyService { get; set; } = "";
 
     public static bool IsValid(Open311Options options) =>
         !string.IsNullOrWhiteSpace(options.JurisdictionId) && !options.JurisdictionId.Any(char.IsWhiteSpace)

@@ -15,7 +15,7 @@ public static class RoutingApi
         return app;
     }
 
-    private static IResult PreviewRoute(ComplaintRouter router, string? lat = null, string? lon = null, string? category = null)
+    private static IResult PreviewRoute(ComplaintRouter router, City city, string? lat = null, string? lon = null, string? category = null)
     {
         if (ComplaintRules.CheckQueryCoordinates(lat, lon, out var latitude, out var longitude) is { } problem) return problem;
         if (!string.IsNullOrWhiteSpace(category) && !router.IsKnownCategory(category))
@@ -23,7 +23,7 @@ public static class RoutingApi
             {
                 ["category"] = new($"kategori '{category}' tidak dikenal", $"unknown category '{category}'"),
             });
-        if (router.Route(longitude, latitude, category) is not { } decision) return Problems.OutsideServiceArea();
+        if (router.Route(longitude, latitude, category) is not { } decision) return Problems.OutsideServiceArea(city);
         return TypedResults.Ok(new RoutePreview(
             new CodeName(decision.Area.Kelurahan.Code, decision.Area.Kelurahan.Name),
             new CodeName(decision.Area.Kecamatan.Code, decision.Area.Kecamatan.Name),

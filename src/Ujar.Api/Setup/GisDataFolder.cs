@@ -1,6 +1,6 @@
 namespace Ujar.Api.Setup;
 
-/// <summary>The project's own gis-data/ folder (seed tables, demo and fixture boundaries).</summary>
+/// <summary>The project's own gis-data/ folder: the cities (one folder each), the national holiday list, the fixture city of the tests.</summary>
 public static class GisDataFolder
 {
     /// <summary><c>Ujar:GisData</c> when set; else the nearest gis-data/ above the working or application folder.</summary>
@@ -12,9 +12,9 @@ public static class GisDataFolder
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, "gis-data");
-                if (File.Exists(Path.Combine(candidate, "categories.csv"))) return candidate;
+                if (Directory.Exists(Path.Combine(candidate, "cities"))) return candidate;
             }
         }
-        throw new DirectoryNotFoundException("gis-data/ with categories.csv not found; set Ujar__GisData to its path");
+        throw new DirectoryNotFoundException("gis-data/ with cities/ not found; set Ujar__GisData to its path");
     }
 }

@@ -18,7 +18,8 @@ public static class Problems
         var problem = new ProblemDetails
         {
             Status = status,
-            Type = $"https://ujar.tanjungpinangkota.go.id/problems/{code.Replace('_', '-')}",
+            // A reference relative to the answering server: every installation documents its problems at its own address.
+            Type = $"/problems/{code.Replace('_', '-')}",
             Title = title.Id,
             Detail = detail?.Id,
         };
@@ -59,11 +60,11 @@ public static class Problems
     public static IResult NotFound(Bilingual what) =>
         Result(Create(StatusCodes.Status404NotFound, "not_found", what));
 
-    public static ProblemHttpResult OutsideServiceArea() =>
+    public static ProblemHttpResult OutsideServiceArea(City city) =>
         Result(Create(StatusCodes.Status422UnprocessableEntity, "outside_service_area",
-            new Bilingual("Di luar wilayah Kota Tanjungpinang", "Outside the service area"),
-            new Bilingual("Titik yang dipilih tidak berada di wilayah Kota Tanjungpinang. Geser pin ke lokasi di dalam kota.",
-                "The chosen point is not inside the City of Tanjungpinang. Move the pin to a place inside the city.")));
+            new Bilingual($"Di luar wilayah {city.Name}", "Outside the service area"),
+            new Bilingual($"Titik yang dipilih tidak berada di wilayah {city.Name}. Geser pin ke lokasi di dalam wilayah itu.",
+                $"The chosen point is not inside {city.NameEn}. Move the pin to a place inside it.")));
 
     public static ProblemHttpResult ServiceUnavailable() =>
         Result(Create(StatusCodes.Status503ServiceUnavailable, "service_unavailable",

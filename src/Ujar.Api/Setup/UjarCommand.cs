@@ -96,9 +96,8 @@ public sealed class UjarCommand
             embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(dataDir, Throwaway: false), app.Logger);
             app.Configuration["ConnectionStrings:Ujar"] = embedded.ConnectionString;
             app.Logger.LogInformation("Embedded PostgreSQL + PostGIS in {DataDir}", dataDir);
-            await MigrateAsync(app);
-            await using var db = await app.Services.GetRequiredService<IDbContextFactory<UjarDb>>().CreateDbContextAsync();
-            if (!await db.BoundaryGenerations.AnyAsync())
+            // A database that only now got its city's boundaries is new: it gets the demo city too.
+            if (await MigrateDatabaseAsync(app))
                 await DemoData.SeedAsync(app.Services, DemoData.DefaultCount, seed: null, app.Logger);
             else
                 // A demo city from before staff accounts existed gets them too (nothing happens when they are there).
@@ -117,11 +116,22 @@ public sealed class UjarCommand
 
     private static async Task<int> MigrateAsync(WebApplication app)
     {
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<UjarDb>>().CreateDbContextAsync();
-        await db.Database.MigrateAsync();
-        var (opds, categories) = await ReferenceData.SyncAsync(db, GisDataFolder.Locate(app.Configuration));
-        app.Logger.LogInformation("Database migrated; {Opds} OPDs and {Categories} categories loaded", opds, categories);
+        await MigrateDatabaseAsync(app);
         return 0;
+    }
+
+    /// <summary>Migrations, the city's seed tables, and its boundaries when the database has none.</summary>
+    /// <returns>Whether the boundaries were imported, i.e. the database is new.</returns>
+    private static async Task<bool> MigrateDatabaseAsync(WebApplication app)
+    {
+        var city = app.Services.GetRequiredService<City>();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<UjarDb>>().CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            var (opds, categories) = await ReferenceData.SyncAsync(db, city, GisDataFolder.Locate(app.Configuration));
+            app.Logger.LogInformation("Database migrated; {City}: {Opds} OPDs and {Categories} categories loaded", city.Name, opds, categories);
+        }
+        return await CityBoundaryImport.EnsureAsync(app.Services, app.Logger) is not null;
     }
 
     private async Task<int> SeedDemoAsync(WebApplication app)

@@ -3,24 +3,16 @@ using Microsoft.Extensions.Options;
 
 namespace Ujar.Api.Setup;
 
-/// <summary>The map's settings, bound from <c>Ujar:Map</c>. The tile server is a deployment choice (a city may host
-/// its own or buy a commercial one), so it is configuration, not code.</summary>
+/// <summary>The map's tile server, bound from <c>Ujar:Map</c>. The tile server is a deployment choice (a city may host
+/// its own or buy a commercial one), so it is configuration; where the map opens belongs to the city folder.</summary>
 public sealed class MapConfig
 {
     public const string Section = "Ujar:Map";
     public const string OpenStreetMapTiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
     public const string OpenStreetMapAttribution = "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>";
-    private static readonly double[] TanjungpinangCenter = [0.92, 104.47];
 
     public string TileUrl { get; set; } = OpenStreetMapTiles;
     public string TileAttribution { get; set; } = OpenStreetMapAttribution;
-
-    /// <summary>[lat, lon]. Null means Tanjungpinang: an array default would be appended to, not replaced, by binding.</summary>
-    public double[]? Center { get; set; }
-
-    public int Zoom { get; set; } = 13;
-
-    public double[] CenterOrDefault => Center ?? TanjungpinangCenter;
 }
 
 /// <summary>
@@ -30,14 +22,15 @@ public sealed class MapConfig
 /// </summary>
 public static class WebApp
 {
-    public sealed record MapSettings(string TileUrl, string TileAttribution, double[] Center, int Zoom);
+    /// <summary>The front end's settings: tiles, the start view, and the city's names, ticket prefix and boundary source.</summary>
+    public sealed record MapSettings(string TileUrl, string TileAttribution, double[] Center, int Zoom, CitySettings City);
+
+    public sealed record CitySettings(string Name, string NameEn, string ShortName, string TicketPrefix, string BoundaryAttribution);
 
     public static IServiceCollection AddWebApp(this IServiceCollection services)
     {
         services.AddOptions<MapConfig>().BindConfiguration(MapConfig.Section)
             .Validate(m => !string.IsNullOrWhiteSpace(m.TileUrl), "Ujar:Map:TileUrl must not be empty")
-            .Validate(m => m.CenterOrDefault is [>= -90 and <= 90, >= -180 and <= 180], "Ujar:Map:Center must be [lat, lon]")
-            .Validate(m => m.Zoom is >= 1 and <= 19, "Ujar:Map:Zoom must be between 1 and 19")
             .ValidateOnStart();
         services.AddOptions<PublicSite>().BindConfiguration("Ujar")
             .Validate(PublicSite.IsValid, "Ujar:PublicBaseUrl must be an absolute http(s) address without a query")
@@ -61,12 +54,13 @@ public static class WebApp
             });
         }
 
-        app.MapGet("/api/config", (IOptions<MapConfig> options) =>
+        app.MapGet("/api/config", (IOptions<MapConfig> options, City city) =>
             {
                 var map = options.Value;
-                return TypedResults.Ok(new MapSettings(map.TileUrl, map.TileAttribution, map.CenterOrDefault, map.Zoom));
+                return TypedResults.Ok(new MapSettings(map.TileUrl, map.TileAttribution, city.Map.Center, city.Map.Zoom,
+                    new CitySettings(city.Name, city.NameEn, city.ShortName, city.TicketPrefix, city.Boundaries.Attribution)));
             })
-            .WithTags("Setup").WithSummary("Map settings for the front end: tile server, attribution, start view");
+            .WithTags("Setup").WithSummary("Settings for the front end: tile server, attribution, start view, the city served");
 
         var page = (HttpContext context) => AppPage(context, webRoot);
         app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();

@@ -19,7 +19,7 @@ namespace Ujar.Api.WhatsApp;
 /// One call handles one message inside the caller's transaction; its replies go to the outbox in that transaction, so
 /// a message is answered exactly when its handling commits.
 /// </summary>
-public sealed partial class WhatsAppConversations(ComplaintRouter router, ComplaintIntake intake, PhotoStore photoStore,
+public sealed class WhatsAppConversations(City city, ComplaintRouter router, ComplaintIntake intake, PhotoStore photoStore,
     WorkingCalendars calendars, IOptions<PublicSite> site, IOptions<WhatsAppOptions> options, IOptions<LimitsOptions> limits,
     TimeProvider clock, ILogger<WhatsAppConversations> logger)
 {
@@ -29,8 +29,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
     /// <summary>A step that failed for a reason that may pass (the photo server, the database): the message is tried again.</summary>
     public sealed class TryAgainException(string message) : Exception(message);
 
-    [GeneratedRegex(@"\bUJR-\d{4}-\d{6}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex TicketPattern();
+    private readonly Regex _ticketPattern = Tickets.Pattern(city.TicketPrefix);
 
     private static readonly HashSet<string> CancelWords = ["batal", "batalkan", "cancel"];
     private static readonly HashSet<string> SkipWords = ["lewati", "skip"];
@@ -99,7 +98,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
                     turn.Say(WhatsAppTexts.Cancelled);
                     return;
                 }
-                if (TicketPattern().Match(text) is { Success: true } ticket)
+                if (_ticketPattern.Match(text) is { Success: true } ticket)
                 {
                     turn.Replies.Add(await TicketStatusAsync(turn, ticket.Value.ToUpperInvariant(), ct));
                     return;
@@ -121,7 +120,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
                         AskForPhoto(turn, WhatsAppTexts.PhotoOrSkip);
                         return;
                     default:
-                        turn.Say(WhatsAppTexts.Instructions);
+                        turn.Say(WhatsAppTexts.Instructions(city));
                         return;
                 }
 
@@ -137,7 +136,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
                 // A category picked again while describing (from the same list further up) changes the category.
                 else if (conversation.Step is ConversationStep.AwaitingCategory or ConversationStep.AwaitingDescription)
                     ChooseCategory(turn, id);
-                else turn.Say(WhatsAppTexts.Instructions);
+                else turn.Say(WhatsAppTexts.Instructions(city));
                 return;
 
             case WhatsAppMessageKind.Image:
@@ -159,7 +158,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
                         SendCategories(turn, WhatsAppTexts.ChooseFromList);
                         return;
                     default:
-                        turn.Say(WhatsAppTexts.Instructions);
+                        turn.Say(WhatsAppTexts.Instructions(city));
                         return;
                 }
         }
@@ -172,7 +171,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
         conversation.ForgetReport();
         if (router.Route(lon, lat, null) is null)
         {
-            turn.Say(WhatsAppTexts.OutsideCity);
+            turn.Say(WhatsAppTexts.OutsideCity(city));
             return;
         }
         conversation.Latitude = lat;
@@ -192,7 +191,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
         {
             // The boundaries changed under the conversation and the place is no longer in the city.
             conversation.ForgetReport();
-            turn.Say(WhatsAppTexts.OutsideCity);
+            turn.Say(WhatsAppTexts.OutsideCity(city));
             return;
         }
         var english = conversation.Language == ChatLanguage.English;
@@ -214,7 +213,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
         {
             // No active category at all: nothing could be filed, so say where to turn instead of an empty list.
             conversation.ForgetReport();
-            turn.Say(WhatsAppTexts.Instructions);
+            turn.Say(WhatsAppTexts.Instructions(city));
             return;
         }
 
@@ -316,7 +315,7 @@ public sealed partial class WhatsAppConversations(ComplaintRouter router, Compla
                 if (problem.Extensions["code"] as string == "outside_service_area")
                 {
                     conversation.ForgetReport();
-                    turn.Say(WhatsAppTexts.OutsideCity);
+                    turn.Say(WhatsAppTexts.OutsideCity(city));
                     return;
                 }
                 var errors = problem.Extensions.TryGetValue("errors", out var e) && e is IReadOnlyDictionary<string, Bilingual> byField

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ujar.Api.Complaints;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.WhatsApp;
@@ -6,19 +7,19 @@ namespace Ujar.Api.WhatsApp;
 /// <summary>Everything the bot says, in Bahasa Indonesia and English. WhatsApp shows <c>*text*</c> in bold.</summary>
 public static class WhatsAppTexts
 {
-    public static readonly Bilingual Instructions = new(
-        "Halo! Ini Ujar, layanan pengaduan Kota Tanjungpinang.\n\n"
+    public static Bilingual Instructions(City city) => new(
+        $"Halo! Ini Ujar, layanan pengaduan {city.Name}.\n\n"
         + "Untuk melapor, kirim *lokasi* masalahnya: tekan 📎 (Lampiran) lalu *Lokasi*, geser peta ke tempatnya, lalu kirim lokasi itu.\n"
-        + "Untuk cek laporan, tulis nomor tiketnya, misalnya *cek UJR-2026-000123*.\n"
+        + $"Untuk cek laporan, tulis nomor tiketnya, misalnya *cek {Tickets.Format(city.TicketPrefix, 2026, 123)}*.\n"
         + "Tulis *batal* untuk membatalkan laporan yang sedang dibuat.",
-        "Hello! This is Ujar, the complaint service of the City of Tanjungpinang.\n\n"
+        $"Hello! This is Ujar, the complaint service of {city.NameEn}.\n\n"
         + "To report a problem, share its *location*: tap 📎 (Attach), then *Location*, move the map to the spot and send that location.\n"
-        + "To check a report, write its ticket number, e.g. *check UJR-2026-000123*.\n"
+        + $"To check a report, write its ticket number, e.g. *check {Tickets.Format(city.TicketPrefix, 2026, 123)}*.\n"
         + "Write *cancel* to cancel a report you are making.");
 
-    public static readonly Bilingual OutsideCity = new(
-        "Lokasi ini di luar wilayah Kota Tanjungpinang, jadi tidak dapat kami terima. Kirim lokasi lain di dalam kota bila ingin melapor.",
-        "This place is outside the City of Tanjungpinang, so we cannot take the report. Share another location inside the city to report.");
+    public static Bilingual OutsideCity(City city) => new(
+        $"Lokasi ini di luar wilayah {city.Name}, jadi tidak dapat kami terima. Kirim lokasi lain di dalam wilayah itu bila ingin melapor.",
+        $"This place is outside {city.NameEn}, so we cannot take the report. Share another location inside it to report.");
 
     public static Bilingual Where(string kelurahan, string kecamatan) => new(
         $"Lokasi: {Titled("Kelurahan", kelurahan)}, {Titled("Kecamatan", kecamatan)}.\nPilih kategori masalahnya; tiap pilihan menyebut dinas yang akan menanganinya.",
