@@ -44,9 +44,9 @@ public sealed class AdminEditsSurviveMigrateTests(FixtureCityApp fixture) : ICla
         Assert.True(await after.Holidays.AnyAsync(h => h.Date == new DateOnly(2026, 7, 8)));
         Assert.False(await after.Holidays.AnyAsync(h => h.Date == new DateOnly(2026, 5, 1)));
 
-        var files = Csv.ReadFile(Path.Combine(TestPaths.GisData, "categories.csv")).Single(r => r["code"] == "jalan_rusak");
+        var files = Csv.ReadFile(Path.Combine(TestPaths.TanjungpinangCity, "categories.csv")).Single(r => r["code"] == "jalan_rusak");
         Assert.Equal(int.Parse(files["resolve_days"]), (await after.Categories.SingleAsync(c => c.Code == "jalan_rusak")).ResolveDays);
-        var dishub = Csv.ReadFile(Path.Combine(TestPaths.GisData, "opds.csv")).Single(r => r["code"] == "dishub");
+        var dishub = Csv.ReadFile(Path.Combine(TestPaths.TanjungpinangCity, "opds.csv")).Single(r => r["code"] == "dishub");
         Assert.Equal(dishub["name"], (await after.Opds.SingleAsync(o => o.Code == "dishub")).Name);
         Assert.True(await after.Holidays.AnyAsync(h => h.Date == new DateOnly(2026, 12, 25)));
     }
@@ -61,7 +61,7 @@ public sealed class AdminEditsSurviveMigrateTests(FixtureCityApp fixture) : ICla
             new { nameId = "PKL liar", nameEn = "Unlicensed street vendors", opd = "satpol_pp", verifyDays = 1, responseDays = 2, resolveDays = 5, icon = "other" })).StatusCode);
 
         await using (var db = fixture.App.NewDb())
-            await ReferenceData.SyncAsync(db, TestPaths.GisData);
+            await ReferenceData.SyncAsync(db, City.Read(TestPaths.TanjungpinangCity), TestPaths.GisData);
 
         await using var after = fixture.App.NewDb();
         Assert.True(await after.Opds.AnyAsync(o => o.Code == "satpol_pp"));

@@ -158,7 +158,7 @@ public sealed class WorkingCalendarTests(HolidayDatabase holidays) : IClassFixtu
     public async Task Migrate_loads_the_SLA_days_of_every_category()
     {
         await using var db = TestDb.Create(holidays.ConnectionString);
-        var rows = Csv.ReadFile(Path.Combine(TestPaths.GisData, "categories.csv")).ToDictionary(r => r["code"]);
+        var rows = Csv.ReadFile(Path.Combine(TestPaths.TanjungpinangCity, "categories.csv")).ToDictionary(r => r["code"]);
         var categories = await db.Categories.ToListAsync();
         Assert.Equal(rows.Count, categories.Count);
         foreach (var category in categories)
@@ -174,21 +174,22 @@ public sealed class WorkingCalendarTests(HolidayDatabase holidays) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_holiday_removed_from_the_file_leaves_the_table_and_a_new_one_arrives_on_the_next_sync()
+    public async Task A_holiday_removed_from_the_files_leaves_the_table_and_the_citys_own_day_off_is_added_to_the_national_list()
     {
         var connection = await TestPostGis.NewDatabaseAsync();
-        var gisData = Directory.CreateTempSubdirectory("ujar-holidays-").FullName;
+        var (gisData, cityFolder) = TestPaths.CopyOfGisData();
         try
         {
-            foreach (var file in new[] { "opds.csv", "categories.csv" })
-                File.Copy(Path.Combine(TestPaths.GisData, file), Path.Combine(gisData, file));
-            await File.WriteAllTextAsync(Path.Combine(gisData, HolidayTable.FileName),
-                "date,name_id,name_en,kind\n2026-03-21,Hari Raya Idul Fitri 1447 H,Eid al-Fitr,libur_nasional\n2026-07-07,Libur daerah,Local holiday,cuti_bersama\n");
+            await File.WriteAllTextAsync(Path.Combine(gisData, "national", HolidayTable.FileName),
+                "date,name_id,name_en,kind\n2026-03-21,Hari Raya Idul Fitri 1447 H,Eid al-Fitr,libur_nasional\n");
+            await File.WriteAllTextAsync(Path.Combine(cityFolder, HolidayTable.FileName),
+                "date,name_id,name_en,kind\n2026-07-07,Libur daerah,Local holiday,libur_daerah\n");
             await using var db = TestDb.Create(connection);
-            await ReferenceData.SyncAsync(db, gisData);
+            await ReferenceData.SyncAsync(db, City.Read(cityFolder), gisData);
 
             await using var fresh = TestDb.Create(connection);
             Assert.Equal([new DateOnly(2026, 3, 21), new DateOnly(2026, 7, 7)], await fresh.Holidays.OrderBy(h => h.Date).Select(h => h.Date).ToListAsync());
+            Assert.Equal(HolidayKind.LiburDaerah, (await fresh.Holidays.SingleAsync(h => h.Date == new DateOnly(2026, 7, 7))).Kind);
             var calendar = await WorkingCalendar.LoadAsync(fresh);
             Assert.False(calendar.IsWorkingDay(new DateOnly(2026, 7, 7)));
             Assert.True(calendar.IsWorkingDay(new DateOnly(2026, 5, 1)));
@@ -203,15 +204,13 @@ public sealed class WorkingCalendarTests(HolidayDatabase holidays) : IClassFixtu
     public async Task An_unknown_holiday_kind_stops_the_sync()
     {
         var connection = await TestPostGis.NewDatabaseAsync();
-        var gisData = Directory.CreateTempSubdirectory("ujar-holidays-").FullName;
+        var (gisData, cityFolder) = TestPaths.CopyOfGisData();
         try
         {
-            foreach (var file in new[] { "opds.csv", "categories.csv" })
-                File.Copy(Path.Combine(TestPaths.GisData, file), Path.Combine(gisData, file));
-            await File.WriteAllTextAsync(Path.Combine(gisData, HolidayTable.FileName), "date,name_id,name_en,kind\n2026-07-07,Libur,Holiday,libur_daerah\n");
+            await File.WriteAllTextAsync(Path.Combine(cityFolder, HolidayTable.FileName), "date,name_id,name_en,kind\n2026-07-07,Libur,Holiday,libur_kampung\n");
             await using var db = TestDb.Create(connection);
-            var error = await Assert.ThrowsAsync<InvalidDataException>(() => ReferenceData.SyncAsync(db, gisData));
-            Assert.Contains("libur_daerah", error.Message);
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => ReferenceData.SyncAsync(db, City.Read(cityFolder), gisData));
+            Assert.Contains("libur_kampung", error.Message);
         }
         finally
         {

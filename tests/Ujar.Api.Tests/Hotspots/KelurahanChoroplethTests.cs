@@ -91,7 +91,7 @@ public sealed class KelurahanChoroplethTests(DemoCityApp city) : IClassFixture<D
     [Fact]
     public void The_shipped_population_table_names_all_18_kelurahan_and_invents_no_figure()
     {
-        var path = Path.Combine(Infrastructure.TestPaths.GisData, "population.csv");
+        var path = Path.Combine(Infrastructure.TestPaths.TanjungpinangCity, "population.csv");
         var rows = Api.Setup.Csv.ReadFile(path);
         var router = city.App.Services.GetRequiredService<ComplaintRouter>();
         Assert.Equal(router.Kelurahan.Select(k => k.Kelurahan.Code).Order(), rows.Select(r => r["code"]).Order());

@@ -6,6 +6,22 @@ public static class TestPaths
     public static string GisData => Path.Combine(RepoRoot, "gis-data");
     public static string FixtureCity => Path.Combine(GisData, "fixture-city");
 
+    /// <summary>The city folder the service runs with by default (appsettings.json's <c>Ujar:City</c>).</summary>
+    public static string TanjungpinangCity => Path.Combine(GisData, "cities", "tanjungpinang");
+
+    /// <summary>A copy of gis-data/ (national holidays, Tanjungpinang's folder) in a new temporary folder, for a test that
+    /// edits the seed files; the caller deletes it.</summary>
+    public static (string GisData, string City) CopyOfGisData()
+    {
+        var root = Directory.CreateTempSubdirectory("ujar-gis-data-").FullName;
+        var city = Path.Combine(root, "cities", "tanjungpinang");
+        Directory.CreateDirectory(city);
+        Directory.CreateDirectory(Path.Combine(root, "national"));
+        foreach (var file in Directory.GetFiles(TanjungpinangCity)) File.Copy(file, Path.Combine(city, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(Path.Combine(GisData, "national"))) File.Copy(file, Path.Combine(root, "national", Path.GetFileName(file)));
+        return (root, city);
+    }
+
     /// <summary>
     /// The official Tanjungpinang boundaries (read by path, never copied into the repo): <c>UJAR_GIS_DATA</c>, which
     /// .ci/run sets, else <c>../shared/gis-data</c> beside the checkout. Null when neither exists.

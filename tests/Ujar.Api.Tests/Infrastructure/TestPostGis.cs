@@ -68,7 +68,7 @@ public static class TestPostGis
         await using (var db = TestDb.Create(templateConnection))
         {
             await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database);
-            await ReferenceData.SyncAsync(db, TestPaths.GisData);
+            await ReferenceData.SyncAsync(db, City.Read(TestPaths.TanjungpinangCity), TestPaths.GisData);
         }
         return server;
     }

@@ -25,18 +25,26 @@ public sealed class EmbeddedServeTests : IDisposable
             var health = await WaitForHealthAsync(client, first);
             Assert.Equal("3.", health.GetProperty("postGis").GetString()![..2]);
 
+            // The city's official kelurahan, and the kecamatan the importer dissolved from them.
             var kelurahan = await client.GetFromJsonAsync<JsonElement>("/api/boundaries?level=kelurahan");
-            Assert.Equal(18, kelurahan.GetProperty("features").GetArrayLength());
+            var official = TestBoundaries.Read(Path.Combine(TestPaths.TanjungpinangCity, "kelurahan.geojson")).ToList();
+            Assert.Equal(official.Select(f => (string)f.Attributes["code"]).Order(),
+                kelurahan.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("code").GetString()!).Order());
+            var kecamatan = await client.GetFromJsonAsync<JsonElement>("/api/boundaries?level=kecamatan");
+            Assert.Equal(["21.72.01", "21.72.02", "21.72.03", "21.72.04"],
+                kecamatan.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("code").GetString()!).Order());
             var page = await client.GetFromJsonAsync<JsonElement>("/api/complaints?limit=1000");
             Assert.Equal(1000, page.GetProperty("features").GetArrayLength());
             Assert.Equal(JsonValueKind.String, page.GetProperty("nextCursor").ValueKind);
 
-            var facts = Csv.ReadFile(Path.Combine(TestPaths.GisData, "kelurahan-facts.csv")).First();
+            var bugis = official.Single(f => (string)f.Attributes["code"] == "21.72.03.1005").Attributes;
             var filed = await client.PostAsync("/api/complaints", new StringContent(
-                $$"""{"lat":{{facts["centroid_lat"]}},"lon":{{facts["centroid_lon"]}},"category":"genangan_air","description":"Air menggenang"}""",
+                $$"""{"lat":{{bugis["centroid_lat"]}},"lon":{{bugis["centroid_lon"]}},"category":"genangan_air","description":"Air menggenang"}""",
                 System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
-            ticket = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
+            var receipt = await filed.Content.ReadFromJsonAsync<JsonElement>();
+            ticket = receipt.GetProperty("ticket").GetString()!;
+            Assert.Equal("21.72.03.1005", receipt.GetProperty("kelurahan").GetProperty("code").GetString());
             Assert.Matches(@"^UJR-\d{4}-\d{6}$", ticket);
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/login",
                 new { email = "pupr.crew@ujar.local", password = DemoPassword })).StatusCode);

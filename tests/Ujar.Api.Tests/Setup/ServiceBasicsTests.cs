@@ -29,7 +29,7 @@ public sealed class ServiceBasicsTests(FixtureCityApp fixture) : IClassFixture<F
     public async Task Categories_come_from_the_seed_table_with_their_agency()
     {
         var categories = (await (await fixture.App.CreateClient().GetAsync("/api/categories")).ReadJsonAsync()).EnumerateArray().ToList();
-        var seed = Ujar.Api.Setup.Csv.ReadFile(Path.Combine(TestPaths.GisData, "categories.csv"));
+        var seed = Ujar.Api.Setup.Csv.ReadFile(Path.Combine(TestPaths.TanjungpinangCity, "categories.csv"));
         Assert.Equal(seed.Select(r => r["code"]).Order(), categories.Select(c => c.GetProperty("code").GetString()).Order());
         var flooding = categories.Single(c => c.GetProperty("code").GetString() == "genangan_air");
         Assert.Equal("pupr", flooding.GetProperty("opd").GetProperty("code").GetString());

@@ -102,31 +102,47 @@ public sealed class WebAppTests(FixtureCityApp fixture) : IClassFixture<FixtureC
     }
 
     [Fact]
-    public async Task Config_serves_the_configured_tile_server_and_start_view()
+    public async Task Config_serves_the_configured_tile_server_and_the_citys_names_and_boundary_source()
     {
         await using var app = Serving(_webRoot,
             ("Ujar:Map:TileUrl", "https://tiles.example.go.id/{z}/{x}/{y}.png"),
-            ("Ujar:Map:TileAttribution", "Pemkot Tanjungpinang"),
-            ("Ujar:Map:Center:0", "0.045"),
-            ("Ujar:Map:Center:1", "100.05"),
-            ("Ujar:Map:Zoom", "15"));
+            ("Ujar:Map:TileAttribution", "Pemkot Tanjungpinang"));
 
         var config = await (await app.CreateClient().GetAsync("/api/config")).ReadJsonAsync();
 
         Assert.Equal("https://tiles.example.go.id/{z}/{x}/{y}.png", config.GetProperty("tileUrl").GetString());
         Assert.Equal("Pemkot Tanjungpinang", config.GetProperty("tileAttribution").GetString());
-        Assert.Equal([0.045, 100.05], config.GetProperty("center").EnumerateArray().Select(c => c.GetDouble()).ToArray());
-        Assert.Equal(15, config.GetProperty("zoom").GetInt32());
+        var city = config.GetProperty("city");
+        Assert.Equal("Kota Tanjungpinang", city.GetProperty("name").GetString());
+        Assert.Equal("UJR", city.GetProperty("ticketPrefix").GetString());
+        Assert.Contains("Cahya DSN", city.GetProperty("boundaryAttribution").GetString());
     }
 
-    [Fact]
-    public async Task An_impossible_map_setting_stops_the_service_at_start()
+    [Theory]
+    [InlineData("\"zoom\": 13", "\"zoom\": 40", "map.zoom")]
+    [InlineData("\"ticketPrefix\": \"UJR\"", "\"ticketPrefix\": \"ujr-1\"", "ticketPrefix")]
+    [InlineData("\"file\": \"kelurahan.geojson\"", "\"file\": \"batas.geojson\"", "batas.geojson")]
+    [InlineData("\"zoom\": 13", "\"zoom\": 13, \"zom\": 12", "zom")]
+    public async Task A_broken_city_folder_stops_the_service_at_start_naming_the_fault(string setting, string broken, string named)
     {
-        await using var misconfigured = Serving(_webRoot, ("Ujar:Map:Zoom", "40"));
+        var (gisData, cityFolder) = TestPaths.CopyOfGisData();
+        try
+        {
+            var cityJson = Path.Combine(cityFolder, City.FileName);
+            var text = await File.ReadAllTextAsync(cityJson);
+            Assert.Contains(setting, text);
+            await File.WriteAllTextAsync(cityJson, text.Replace(setting, broken));
+            await using var misconfigured = Serving(_webRoot, (City.Setting, cityFolder));
 
-        var error = Assert.ThrowsAny<Exception>(() => misconfigured.Server);
+            var error = Assert.ThrowsAny<Exception>(() => misconfigured.Server);
 
-        Assert.Contains("Ujar:Map:Zoom", error.ToString());
+            Assert.Contains(cityJson, error.ToString());
+            Assert.Contains(named, error.ToString());
+        }
+        finally
+        {
+            Directory.Delete(gisData, recursive: true);
+        }
     }
 
     public void Dispose() => Directory.Delete(_webRoot, recursive: true);
