@@ -20,7 +20,9 @@ public sealed record ImportOptions(BoundaryLevel Level, string CodeProperty = "c
 
 /// <summary>
 /// Checks a kecamatan or kelurahan file in PostGIS and, when asked to commit, makes it part of a new active generation
-/// (with the other level copied from the active one). Everything happens in one transaction: a dry run or a refused
+/// (with the other level copied from the active one). A kelurahan file can also bring its kecamatan along
+/// (<see cref="ImportOptions.DissolveParents"/>): they are dissolved from their kelurahan, and the generation holds
+/// both levels from this one file. Everything happens in one transaction: a dry run or a refused
 /// file rolls back, so nothing changes. Bad input ends up in the report; only infrastructure failures throw.
 /// </summary>
 public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory)
@@ -56,6 +58,7 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
         }
         var features = source.Features;
         CheckAttributes(features, options.Level, errors);
+        if (options.DissolveParents) CheckParentNames(features, errors);
         var loadable = CheckGeometries(features, source.Srid, errors);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -65,7 +68,9 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
         await sql.ExecuteAsync("select pg_advisory_xact_lock(hashtext('ujar.import-boundaries'))", ct);
         var activeId = await db.BoundaryGenerations.Where(g => g.IsActive).Select(g => (int?)g.Id).SingleOrDefaultAsync(ct);
         var otherLevel = options.Level == BoundaryLevel.Kelurahan ? BoundaryLevel.Kecamatan : BoundaryLevel.Kelurahan;
-        var copied = activeId is null ? 0 : await db.Boundaries.CountAsync(b => b.GenerationId == activeId && b.Level == otherLevel, ct);
+        // Dissolving builds the other level from this file, so nothing of the active generation is carried over.
+        var copied = activeId is null || options.DissolveParents ? 0
+            : await db.Boundaries.CountAsync(b => b.GenerationId == activeId && b.Level == otherLevel, ct);
 
         if (source.Srid != Wgs84 && !await sql.ScalarAsync<bool>("select exists (select 1 from spatial_ref_sys where srid = @srid)", ct, P("srid", source.Srid)))
         {
@@ -78,7 +83,10 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
         var overlaps = await FindOverlapsAsync(sql, ct);
         var gaps = await FindGapsAsync(sql, ct);
         var warnings = new List<string>();
-        var outside = await CheckParentsAsync(sql, options.Level, activeId, errors, warnings, ct);
+        // Dissolved kecamatan are the union of their own kelurahan: every kelurahan has its kecamatan and lies inside it.
+        var outside = options.DissolveParents ? [] : await CheckParentsAsync(sql, options.Level, activeId, errors, warnings, ct);
+        var dissolvedRepaired = options.DissolveParents ? await DissolveParentsAsync(sql, errors, ct) : [];
+        var dissolvedCount = options.DissolveParents ? await sql.ScalarAsync<long>("select count(*) from import_parent", ct) : 0;
         var totalKm2 = await sql.ScalarAsync<double>("select coalesce(sum(ST_Area(metric)), 0) / 1e6 from import_feature", ct);
 
         int? generationId = null;
@@ -102,6 +110,8 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
             GenerationId = generationId,
             PreviousGenerationId = activeId,
             FeatureCount = features.Count,
+            DissolvedCount = options.DissolveParents ? (int)dissolvedCount : null,
+            DissolvedRepaired = dissolvedRepaired,
             CopiedCount = copied,
             SourceSrid = source.Srid,
             TotalAreaKm2 = totalKm2,
@@ -116,7 +126,7 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
 
     // ---- reading --------------------------------------------------------------------------------------------------
 
-    private sealed record SourceFeature(int Number, string? Code, string? Name, string? ParentCode, Geometry? Geometry)
+    private sealed record SourceFeature(int Number, string? Code, string? Name, string? ParentCode, string? ParentName, Geometry? Geometry)
     {
         /// <summary>How the report names the feature: its code, else its place in the file.</summary>
         public string Label => Code ?? $"feature #{Number}";
@@ -161,6 +171,16 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
             errors.Add($"cannot read {(isShapefile ? "the Shapefile" : "the GeoJSON")}: {ex.Message}");
             return null;
         }
+        if (options.DissolveParents && options.Level != BoundaryLevel.Kelurahan)
+        {
+            errors.Add("only kelurahan can be dissolved into kecamatan (--with-kecamatan needs --level kelurahan)");
+            return null;
+        }
+        if (options.DissolveParents && options.ParentNameProperty is null)
+        {
+            errors.Add("dissolving into kecamatan needs their names: name the property that holds them with --parent-name-property");
+            return null;
+        }
         if (raw.Count == 0) return new SourceFile([], srid);
 
         var names = raw.Where(f => f.Attributes is not null).SelectMany(f => f.Attributes.GetNames()).Distinct().ToList();
@@ -176,13 +196,16 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
         var codeColumn = Column(options.CodeProperty, "--code-property");
         var nameColumn = Column(options.NameProperty, "--name-property");
         var parentColumn = options.ParentProperty is { } parent ? Column(parent, "--parent-property") : null;
-        if (codeColumn is null || nameColumn is null || (options.ParentProperty is not null && parentColumn is null)) return null;
+        var parentNameColumn = options.DissolveParents ? Column(options.ParentNameProperty!, "--parent-name-property") : null;
+        if (codeColumn is null || nameColumn is null || (options.ParentProperty is not null && parentColumn is null)
+            || (options.DissolveParents && parentNameColumn is null)) return null;
 
         var features = raw.Select((f, i) =>
         {
             var code = Text(f.Attributes, codeColumn);
             var parentCode = parentColumn is not null ? Text(f.Attributes, parentColumn) : DerivedParent(code, options.Level);
-            return new SourceFeature(i + 1, code, Text(f.Attributes, nameColumn), parentCode, f.Geometry);
+            var parentName = parentNameColumn is not null ? Text(f.Attributes, parentNameColumn) : null;
+            return new SourceFeature(i + 1, code, Text(f.Attributes, nameColumn), parentCode, parentName, f.Geometry);
         }).ToList();
         return new SourceFile(features, srid);
     }
@@ -260,6 +283,19 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
             errors.Add($"code {duplicate.Key} appears {duplicate.Count()} times (features #{string.Join(", #", duplicate.Select(f => f.Number))})");
     }
 
+    /// <summary>A kecamatan dissolved from its kelurahan is named by them, so they must all give it, and the same one.</summary>
+    private static void CheckParentNames(IReadOnlyList<SourceFeature> features, List<string> errors)
+    {
+        foreach (var f in features.Where(f => f.ParentName is null))
+            errors.Add($"{f.Label}: no kecamatan name");
+        foreach (var parent in features.Where(f => f.ParentCode is not null && f.ParentName is not null).GroupBy(f => f.ParentCode))
+        {
+            var names = parent.Select(f => f.ParentName!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (names.Count > 1)
+                errors.Add($"kecamatan {parent.Key} is given {names.Count} names by its kelurahan: {string.Join(", ", names.Select(n => $"'{n}'"))}");
+        }
+    }
+
     /// <summary>The features whose geometry can go to PostGIS: polygonal, not empty, and (for lon/lat) on the globe.</summary>
     private static List<SourceFeature> CheckGeometries(IReadOnlyList<SourceFeature> features, int srid, List<string> errors)
     {
@@ -284,7 +320,7 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
     {
         await sql.ExecuteAsync("""
             create temp table import_feature (
-                number int primary key, label text not null, code text, name text, parent_code text,
+                number int primary key, label text not null, code text, name text, parent_code text, parent_name text,
                 geom geometry not null,    -- EPSG:4326, repaired, MultiPolygon: what will be stored
                 metric geometry,           -- the same in UTM 48N, for square metres
                 invalid_reason text
@@ -292,9 +328,9 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
             """, ct);
         var wkb = new WKBWriter(ByteOrder.LittleEndian, handleSRID: false, emitZ: false);
         await sql.ExecuteAsync("""
-            insert into import_feature (number, label, code, name, parent_code, geom)
-            select n, l, c, nm, p, ST_Transform(ST_SetSRID(ST_GeomFromWKB(w), @srid), 4326)
-            from unnest(@numbers, @labels, @codes, @names, @parents, @wkbs) as t(n, l, c, nm, p, w)
+            insert into import_feature (number, label, code, name, parent_code, parent_name, geom)
+            select n, l, c, nm, p, pn, ST_Transform(ST_SetSRID(ST_GeomFromWKB(w), @srid), 4326)
+            from unnest(@numbers, @labels, @codes, @names, @parents, @parentNames, @wkbs) as t(n, l, c, nm, p, pn, w)
             """, ct,
             P("srid", srid),
             P("numbers", features.Select(f => f.Number).ToArray()),
@@ -302,6 +338,7 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
             P("codes", features.Select(f => f.Code).ToArray()),
             P("names", features.Select(f => f.Name).ToArray()),
             P("parents", features.Select(f => f.ParentCode).ToArray()),
+            P("parentNames", features.Select(f => f.ParentName).ToArray()),
             P("wkbs", features.Select(f => wkb.Write(f.Geometry)).ToArray()));
     }
 
@@ -361,6 +398,31 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
             P("bridge", GapBridgeMetres), P("touch", TouchMetres), P("min", ReportedAboveM2));
 
     /// <summary>
+    /// Builds the kecamatan of the new generation as the union of their (repaired) kelurahan, in EPSG:4326 like the
+    /// stored layer, and repairs a union that comes out invalid the same way as an imported geometry. The name
+    /// conflicts were refused in memory; here each kecamatan just takes the name its kelurahan agree on.
+    /// </summary>
+    private static async Task<List<RepairedGeometry>> DissolveParentsAsync(Sql sql, List<string> errors, CancellationToken ct)
+    {
+        await sql.ExecuteAsync("""
+            create temp table import_parent on commit drop as
+            select parent_code as code, min(parent_name) as name, substring(parent_code from '^[^.]+\.[^.]+') as parent_code,
+                   ST_Union(geom) as geom, null::text as invalid_reason
+            from import_feature where parent_code is not null
+            group by parent_code;
+            update import_parent set invalid_reason = nullif(ST_IsValidReason(geom), 'Valid Geometry');
+            update import_parent set geom = ST_Multi(case when invalid_reason is null then ST_CollectionExtract(geom, 3)
+                                                          else ST_CollectionExtract(ST_MakeValid(geom, 'method=structure'), 3) end);
+            """, ct);
+        var repaired = await sql.QueryAsync(
+            "select code, invalid_reason, ST_IsEmpty(geom) from import_parent where invalid_reason is not null order by code",
+            r => (Code: r.GetString(0), Reason: r.GetString(1), Empty: r.GetBoolean(2)), ct);
+        foreach (var collapsed in repaired.Where(r => r.Empty))
+            errors.Add($"kecamatan {collapsed.Code}: the union of its kelurahan is invalid ({collapsed.Reason}) and nothing of it is left once repaired");
+        return repaired.Where(r => !r.Empty).Select(r => new RepairedGeometry(r.Code, r.Reason)).ToList();
+    }
+
+    /// <summary>
     /// Pairs every kelurahan of the new generation with its kecamatan there. Importing kelurahan, a missing kecamatan
     /// refuses the file; importing kecamatan, it only warns (the kelurahan file that matches comes next).
     /// </summary>
@@ -406,7 +468,8 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
         BoundaryLevel otherLevel, CancellationToken ct)
     {
         var now = DateTime.UtcNow;
-        var source = $"{(options.SourceLabel is { } label ? label + ": " : "")}{Path.GetFileName(path)}, {options.Level.ToString().ToLowerInvariant()}, imported {now:yyyy-MM-dd HH:mm:ss}Z";
+        var levels = options.DissolveParents ? "kelurahan with kecamatan dissolved from them" : options.Level.ToString().ToLowerInvariant();
+        var source = $"{(options.SourceLabel is { } label ? label + ": " : "")}{Path.GetFileName(path)}, {levels}, imported {now:yyyy-MM-dd HH:mm:ss}Z";
         var generation = new BoundaryGeneration { CreatedAt = now, IsActive = false, Source = source.Length > 500 ? source[..500] : source };
         db.BoundaryGenerations.Add(generation);
         await db.SaveChangesAsync(ct);
@@ -415,11 +478,17 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
             insert into boundaries (generation_id, level, code, name, parent_code, geometry)
             select @generation, @level, code, name, parent_code, geom from import_feature order by number
             """, ct, P("generation", generation.Id), P("level", options.Level.ToString()));
-        await sql.ExecuteAsync("""
-            insert into boundaries (generation_id, level, code, name, parent_code, geometry)
-            select @generation, level, code, name, parent_code, geometry from boundaries
-            where generation_id = @active and level = @other order by id
-            """, ct, P("generation", generation.Id), P("active", activeId), P("other", otherLevel.ToString()));
+        if (options.DissolveParents)
+            await sql.ExecuteAsync("""
+                insert into boundaries (generation_id, level, code, name, parent_code, geometry)
+                select @generation, @other, code, name, parent_code, geom from import_parent order by code
+                """, ct, P("generation", generation.Id), P("other", otherLevel.ToString()));
+        else
+            await sql.ExecuteAsync("""
+                insert into boundaries (generation_id, level, code, name, parent_code, geometry)
+                select @generation, level, code, name, parent_code, geometry from boundaries
+                where generation_id = @active and level = @other order by id
+                """, ct, P("generation", generation.Id), P("active", activeId), P("other", otherLevel.ToString()));
 
         // At most one generation may be active (partial unique index), so the old one steps down first.
         await db.BoundaryGenerations.Where(g => g.IsActive).ExecuteUpdateAsync(s => s.SetProperty(g => g.IsActive, false), ct);

@@ -6,7 +6,8 @@ namespace Ujar.Api.Boundaries;
 
 /// <summary>
 /// <c>import-boundaries FILE --level kecamatan|kelurahan [--commit]</c>: checks a boundary file and, with
-/// <c>--commit</c>, makes it the active generation. Exit codes: 0 accepted (dry run or committed), 1 refused
+/// <c>--commit</c>, makes it the active generation. <c>--level kelurahan --with-kecamatan</c> dissolves the kecamatan
+/// from the kelurahan, so one file gives both levels. Exit codes: 0 accepted (dry run or committed), 1 refused
 /// (nothing changed), 2 usage error.
 /// </summary>
 public static class ImportBoundariesCommand
@@ -24,6 +25,8 @@ public static class ImportBoundariesCommand
             _ => null,
         };
         if (parsed is not { } level) return Usage($"--level must be kecamatan or kelurahan, not '{levelText}'");
+        if (command.Flags.Contains("--with-kecamatan") && level != BoundaryLevel.Kelurahan)
+            return Usage("--with-kecamatan dissolves kelurahan into kecamatan: it needs --level kelurahan");
         int? srid = null;
         if (command.Options.TryGetValue("--srid", out var sridText))
         {
@@ -37,7 +40,9 @@ public static class ImportBoundariesCommand
             NameProperty: command.Options.GetValueOrDefault("--name-property", "name"),
             ParentProperty: command.Options.GetValueOrDefault("--parent-property"),
             SourceSrid: srid,
-            Commit: command.Flags.Contains("--commit"));
+            Commit: command.Flags.Contains("--commit"),
+            DissolveParents: command.Flags.Contains("--with-kecamatan"),
+            ParentNameProperty: command.Options.GetValueOrDefault("--parent-name-property"));
         var importer = new BoundaryImporter(app.Services.GetRequiredService<IDbContextFactory<UjarDb>>());
         var report = await importer.ImportAsync(command.Positional[0], options);
         Console.Out.Write(report.ToText());
@@ -51,8 +56,11 @@ public static class ImportBoundariesCommand
 
             usage: Ujar.Api import-boundaries FILE --level kecamatan|kelurahan [--commit]
                             [--code-property code] [--name-property name] [--parent-property P] [--srid N]
+                            [--with-kecamatan --parent-name-property P]
             FILE is a GeoJSON FeatureCollection or an Esri Shapefile (.shp beside its .dbf, and .prj for the SRID).
             Without --commit the file is only checked: nothing changes.
+            --with-kecamatan (kelurahan only): the kecamatan are dissolved from the kelurahan (grouped by the parent code,
+            named by --parent-name-property), so the new generation holds both levels of this one file.
             """);
         return 2;
     }

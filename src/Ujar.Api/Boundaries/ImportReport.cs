@@ -37,6 +37,15 @@ public sealed class ImportReport
     /// <summary>Rows of the other level copied (or, in a dry run, to be copied) from <see cref="PreviousGenerationId"/>.</summary>
     public int CopiedCount { get; init; }
 
+    /// <summary>
+    /// Kecamatan built by dissolving the kelurahan of the file (<see cref="ImportOptions.DissolveParents"/>); null when
+    /// the kecamatan were copied instead.
+    /// </summary>
+    public int? DissolvedCount { get; init; }
+
+    /// <summary>Dissolved kecamatan whose union came out invalid and was repaired with <c>ST_MakeValid</c>.</summary>
+    public IReadOnlyList<RepairedGeometry> DissolvedRepaired { get; init; } = [];
+
     public int? SourceSrid { get; init; }
     public double TotalAreaKm2 { get; init; }
     public IReadOnlyList<string> Errors { get; init; } = [];
@@ -57,13 +66,15 @@ public sealed class ImportReport
         if (FeatureCount > 0)
         {
             text.Append($"  {FeatureCount} {level} in the file, {Number(TotalAreaKm2, "N2")} km² in total");
-            text.AppendLine(PreviousGenerationId is { } previous
-                ? $"; {CopiedCount} {Other(Level)} copied from active generation {previous}"
+            text.AppendLine(
+                DissolvedCount is { } dissolved ? $"; {dissolved} kecamatan dissolved from them (nothing copied from the active generation)"
+                : PreviousGenerationId is { } previous ? $"; {CopiedCount} {Other(Level)} copied from active generation {previous}"
                 : "; no active generation to copy from");
         }
 
         Section(text, "Kesalahan / errors (the file is refused)", Errors, e => e);
         Section(text, "Diperbaiki / invalid geometries repaired", Repaired, r => $"{r.Code}: {r.Reason}");
+        Section(text, "Kecamatan diperbaiki / dissolved kecamatan repaired", DissolvedRepaired, r => $"{r.Code}: {r.Reason}");
         Section(text, "Tumpang tindih / overlaps between neighbours", Overlaps,
             o => $"{o.CodeA} × {o.CodeB}: {Number(o.AreaM2)} m²", Overlaps.Sum(o => o.AreaM2));
         Section(text, "Celah / gaps between neighbours (land in none of them)", Gaps,

@@ -16,7 +16,8 @@ public sealed class UjarCommand
     {
         ["serve"] = ([], ["--demo-live"]),
         ["migrate"] = ([], []),
-        ["import-boundaries"] = (["--level", "--code-property", "--name-property", "--parent-property", "--srid"], ["--commit"]),
+        ["import-boundaries"] = (["--level", "--code-property", "--name-property", "--parent-property", "--parent-name-property", "--srid"],
+            ["--commit", "--with-kecamatan"]),
         ["seed-demo"] = (["--count", "--seed"], ["--if-empty", "--without-history"]),
         ["channel-key"] = (["--name", "--channel"], []),
     };
@@ -174,6 +175,7 @@ public sealed class UjarCommand
                    Ujar.Api migrate
                    Ujar.Api import-boundaries FILE --level kecamatan|kelurahan [--commit]
                             [--code-property code] [--name-property name] [--parent-property P] [--srid N]
+                            [--with-kecamatan --parent-name-property P]
                    Ujar.Api seed-demo [--count N] [--seed S] [--if-empty] [--without-history]
                    Ujar.Api channel-key create --name NAME --channel open311 | list | revoke NAME
             configuration: ConnectionStrings__Ujar (none: `serve` runs an embedded PostGIS, which the other commands

@@ -304,6 +304,125 @@ public sealed class BoundaryImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kelurahan_file_with_kecamatan_dissolved_gives_one_generation_with_both_levels()
+    {
+        var withNames = FixtureKelurahanWithKecamatanNames();
+
+        var report = await _importer.ImportAsync(withNames, new ImportOptions(BoundaryLevel.Kelurahan,
+            ParentProperty: "parent_code", Commit: true, DissolveParents: true, ParentNameProperty: "kecamatan"));
+
+        Assert.True(report.Committed, report.ToText());
+        Assert.Null(report.PreviousGenerationId);
+        Assert.Equal(2, report.DissolvedCount);
+        Assert.Equal(0, report.CopiedCount);
+        Assert.Empty(report.DissolvedRepaired);
+        Assert.Contains("2 kecamatan dissolved from them", report.ToText());
+        // The kelurahan checks still run on the file.
+        Assert.Single(report.Overlaps);
+        Assert.Single(report.Gaps);
+        await using var db = TestDb.Create(_connectionString);
+        var generation = await db.BoundaryGenerations.SingleAsync();
+        Assert.True(generation.IsActive);
+        var kecamatan = await db.Boundaries.Where(b => b.Level == BoundaryLevel.Kecamatan).OrderBy(b => b.Code).ToListAsync();
+        Assert.Equal([("99.01.01", "Kecamatan Utara", "99.01"), ("99.01.02", "Kecamatan Selatan", "99.01")],
+            kecamatan.Select(k => (k.Code, k.Name, k.ParentCode)));
+        Assert.All(kecamatan, k => Assert.Equal(generation.Id, k.GenerationId));
+        Assert.Equal(5, await db.Boundaries.CountAsync(b => b.Level == BoundaryLevel.Kelurahan && b.GenerationId == generation.Id));
+        // Utara keeps Pulau's island and Danau's lake; each dissolved kecamatan has the area of the hand-drawn one.
+        var drawn = TestBoundaries.Read(FixtureKecamatan).ToDictionary(f => (string)f.Attributes["code"], f => f.Geometry);
+        foreach (var k in kecamatan)
+            Assert.Equal(drawn[k.Code].Area, k.Geometry.Area, 1e-9);
+        Assert.Equal(2, kecamatan[0].Geometry.NumGeometries);
+
+        var router = new ComplaintRouter();
+        await router.ReloadAsync(db);
+        Assert.Equal(("99.01.02.1002", "99.01.02", "Kecamatan Selatan"), Route(router, 100.06, 0.025));
+        Assert.Equal(("99.01.01.1003", "99.01.01", "Kecamatan Utara"), Route(router, 100.09, 0.054));
+    }
+
+    [Fact]
+    public async Task Dissolving_replaces_both_levels_of_the_active_generation_instead_of_copying()
+    {
+        await _importer.ImportAsync(FixtureKecamatan, new ImportOptions(BoundaryLevel.Kecamatan, Commit: true));
+        var first = await _importer.ImportAsync(FixtureKelurahan, new ImportOptions(BoundaryLevel.Kelurahan, Commit: true));
+        var renamed = Write("renamed.geojson", (await File.ReadAllTextAsync(FixtureKelurahanWithKecamatanNames()))
+            .Replace("\"Kecamatan Utara\"", "\"Kecamatan Utara Baru\""));
+
+        var report = await _importer.ImportAsync(renamed, new ImportOptions(BoundaryLevel.Kelurahan,
+            Commit: true, DissolveParents: true, ParentNameProperty: "kecamatan"));
+
+        Assert.True(report.Committed, report.ToText());
+        Assert.Equal(first.GenerationId, report.PreviousGenerationId);
+        Assert.Equal(0, report.CopiedCount);
+        await using var db = TestDb.Create(_connectionString);
+        var rows = await db.Boundaries.Where(b => b.GenerationId == report.GenerationId).ToListAsync();
+        Assert.Equal(7, rows.Count);
+        Assert.Equal("Kecamatan Utara Baru", rows.Single(b => b.Code == "99.01.01").Name);
+    }
+
+    [Fact]
+    public async Task Dissolving_without_a_kecamatan_name_property_is_refused_and_nothing_changes()
+    {
+        var noOption = await _importer.ImportAsync(FixtureKelurahan, new ImportOptions(BoundaryLevel.Kelurahan,
+            Commit: true, DissolveParents: true));
+        var missingProperty = await _importer.ImportAsync(FixtureKelurahan, new ImportOptions(BoundaryLevel.Kelurahan,
+            Commit: true, DissolveParents: true, ParentNameProperty: "kecamatan"));
+
+        Assert.False(noOption.Accepted);
+        Assert.Contains("--parent-name-property", Assert.Single(noOption.Errors));
+        Assert.False(missingProperty.Accepted);
+        Assert.Contains("no property 'kecamatan' in the file", Assert.Single(missingProperty.Errors));
+        Assert.Contains("REFUSED: nothing changed", missingProperty.ToText());
+        Assert.Equal(new State(0, null, 0), await StateAsync());
+    }
+
+    [Fact]
+    public async Task Kelurahan_giving_their_kecamatan_different_names_are_refused()
+    {
+        var conflicting = Write("conflict.geojson", (await File.ReadAllTextAsync(FixtureKelurahanWithKecamatanNames()))
+            .Replace("\"name\": \"Kelurahan Bukit\", \"parent_code\": \"99.01.02\", \"kecamatan\": \"Kecamatan Selatan\"",
+                     "\"name\": \"Kelurahan Bukit\", \"parent_code\": \"99.01.02\", \"kecamatan\": \"Selatan\""));
+
+        var report = await _importer.ImportAsync(conflicting, new ImportOptions(BoundaryLevel.Kelurahan,
+            Commit: true, DissolveParents: true, ParentNameProperty: "kecamatan"));
+
+        Assert.False(report.Accepted, report.ToText());
+        Assert.Equal("kecamatan 99.01.02 is given 2 names by its kelurahan: 'Kecamatan Selatan', 'Selatan'", Assert.Single(report.Errors));
+        Assert.Equal(new State(0, null, 0), await StateAsync());
+    }
+
+    [SkippableFact]
+    public async Task The_official_kelurahan_alone_give_the_four_kecamatan_of_Tanjungpinang()
+    {
+        var shared = TestPaths.RequireSharedGisData();
+
+        var report = await _importer.ImportAsync(Path.Combine(shared, "tanjungpinang_kelurahan.geojson"), new ImportOptions(BoundaryLevel.Kelurahan,
+            ParentProperty: "kecamatan_code", Commit: true, DissolveParents: true, ParentNameProperty: "kecamatan"));
+
+        Assert.True(report.Committed, report.ToText());
+        Assert.Equal(18, report.FeatureCount);
+        Assert.Equal(4, report.DissolvedCount);
+        // The union of valid kelurahan comes out valid: unlike the official kecamatan file, nothing needs a repair.
+        Assert.Empty(report.DissolvedRepaired);
+        Assert.DoesNotContain("dissolved kecamatan repaired", report.ToText());
+        Assert.NotEmpty(report.Overlaps);
+        await using var db = TestDb.Create(_connectionString);
+        var kecamatan = await db.Boundaries.Where(b => b.GenerationId == report.GenerationId && b.Level == BoundaryLevel.Kecamatan)
+            .OrderBy(b => b.Code).ToListAsync();
+        Assert.Equal([("21.72.01", "Tanjung Pinang Barat"), ("21.72.02", "Tanjung Pinang Timur"), ("21.72.03", "Tanjung Pinang Kota"), ("21.72.04", "Bukit Bestari")],
+            kecamatan.Select(k => (k.Code, k.Name)));
+        Assert.All(kecamatan, k => Assert.True(k.Geometry.IsValid, k.Code));
+        Assert.All(kecamatan, k => Assert.Equal("21.72", k.ParentCode));
+        // Kelurahan Tanjung Pinang Timur lies in Kecamatan Bukit Bestari, not in the kecamatan of the same name.
+        var router = new ComplaintRouter();
+        await router.ReloadAsync(db);
+        var timur = router.Kelurahan.Single(k => k.Kelurahan.Code == "21.72.04.1001");
+        Assert.Equal(new Area("21.72.04", "Bukit Bestari"), timur.Kecamatan);
+        var inside = timur.Geometry.InteriorPoint;
+        Assert.Equal(("21.72.04.1001", "21.72.04", "Bukit Bestari"), Route(router, inside.X, inside.Y));
+    }
+
+    [Fact]
     public async Task The_command_line_exits_0_when_accepted_1_when_refused_and_2_on_usage_errors()
     {
         Assert.Equal(2, (await RunCliAsync("import-boundaries", "--level", "kecamatan")).ExitCode);
@@ -324,6 +443,19 @@ public sealed class BoundaryImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_command_line_dissolves_kecamatan_with_the_with_kecamatan_flag()
+    {
+        Assert.Equal(2, (await RunCliAsync("import-boundaries", FixtureKecamatan, "--level", "kecamatan", "--with-kecamatan")).ExitCode);
+
+        var committed = await RunCliAsync("import-boundaries", FixtureKelurahanWithKecamatanNames(), "--level", "kelurahan",
+            "--with-kecamatan", "--parent-property", "parent_code", "--parent-name-property", "kecamatan", "--commit");
+
+        Assert.Equal(0, committed.ExitCode);
+        Assert.Contains("2 kecamatan dissolved from them", committed.Output);
+        Assert.Equal(new State(1, (await StateAsync()).Active, 7), await StateAsync());
+    }
+
+    [Fact]
     public async Task A_commit_notifies_the_routing_channel()
     {
         await using var listener = new Npgsql.NpgsqlConnection(_connectionString);
@@ -340,6 +472,17 @@ public sealed class BoundaryImportTests : IAsyncLifetime
 
         Assert.Equal(RoutingReloader.Channel, await notified.Task.WaitAsync(TimeSpan.FromSeconds(1)));
     }
+
+    private static (string Kelurahan, string Kecamatan, string KecamatanName) Route(ComplaintRouter router, double lon, double lat)
+    {
+        var area = (router.Route(lon, lat, null) ?? throw new InvalidOperationException($"({lon}, {lat}) is outside")).Area;
+        return (area.Kelurahan.Code, area.Kecamatan.Code, area.Kecamatan.Name);
+    }
+
+    /// <summary>The fixture kelurahan with their kecamatan's name added, as the official files carry it.</summary>
+    private string FixtureKelurahanWithKecamatanNames() => Write("kelurahan-named.geojson", File.ReadAllText(FixtureKelurahan)
+        .Replace("\"parent_code\": \"99.01.01\"", "\"parent_code\": \"99.01.01\", \"kecamatan\": \"Kecamatan Utara\"")
+        .Replace("\"parent_code\": \"99.01.02\"", "\"parent_code\": \"99.01.02\", \"kecamatan\": \"Kecamatan Selatan\""));
 
     private sealed record State(int Generations, int? Active, int Boundaries);
 
