@@ -143,7 +143,7 @@ public sealed class WorkingCalendarTests(HolidayDatabase holidays) : IClassFixtu
     public async Task Migrate_loads_the_holiday_file_into_the_holidays_table()
     {
         await using var db = TestDb.Create(holidays.ConnectionString);
-        var rows = Csv.ReadFile(Path.Combine(TestPaths.GisData, HolidayTable.FileName));
+        var rows = Csv.ReadFile(Path.Combine(TestPaths.GisData, "national", HolidayTable.FileName));
         var table = await db.Holidays.OrderBy(h => h.Date).ToListAsync();
         Assert.Equal(rows.Select(r => DateOnly.ParseExact(r["date"], "yyyy-MM-dd")), table.Select(h => h.Date));
 
