@@ -75,7 +75,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
         await Expect(phone.Locator("#crew-result")).ToHaveAttributeAsync("data-flagged", "false");
         await Expect(card).ToHaveCountAsync(0); // no longer an open task
         // The citizen's page, open all along, follows without a reload.
-        await Expect(citizen.Locator("#track-status")).ToHaveTextAsync("Selesai", new() { Timeout = 5000 });
+        await Expect(citizen.Locator("#track-status")).ToHaveTextAsync("Selesai", new() { Timeout = 30_000 });
         await Expect(citizen.Locator("#timeline .timeline-step[data-status=resolved]")).ToContainTextAsync("Sampah sudah diangkut");
         Assert.Equal(1, await NavigationsAsync(citizen));
 
@@ -131,7 +131,7 @@ public sealed class CrewPageTests(Chromium chromium, BrowserCityApp city) : ICla
 
         var ticket = Ticket(await city.FileAsync(0.0551, 100.0451, "sampah", "Sampah baru dibuang di trotoar"));
 
-        await Expect(phone.Locator($".task[data-ticket='{ticket}']")).ToHaveAttributeAsync("data-rank", "1", new() { Timeout = 5000 });
+        await Expect(phone.Locator($".task[data-ticket='{ticket}']")).ToHaveAttributeAsync("data-rank", "1", new() { Timeout = 30_000 });
         Assert.Equal(1, await NavigationsAsync(phone));
     }
 

@@ -219,7 +219,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
 
         try
         {
-            await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + 1, new PageWaitForFunctionOptions { Timeout = 5000 });
+            await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + 1, new PageWaitForFunctionOptions { Timeout = 30_000 });
         }
         catch (TimeoutException)
         {
@@ -235,11 +235,11 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         await Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "connected");
         var before = await DrawnCountAsync(page);
         var ticket = (await city.FileAsync(0.045, 100.03, "pohon_membahayakan", "Pohon miring ke jalan")).GetProperty("ticket").GetString()!;
-        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + 1, new PageWaitForFunctionOptions { Timeout = 5000 });
+        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + 1, new PageWaitForFunctionOptions { Timeout = 30_000 });
 
         await city.ChangeStatusAsync(ticket, Ujar.Api.Complaints.ComplaintStatus.Resolved, "Pohon sudah ditebang");
 
-        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before, new PageWaitForFunctionOptions { Timeout = 5000 });
+        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before, new PageWaitForFunctionOptions { Timeout = 30_000 });
     }
 
     [Fact]
@@ -258,7 +258,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         await Task.WhenAll(Enumerable.Range(0, burst).Select(i =>
             city.FileAsync(0.015 + i % 10 * 0.002, 100.015 + i / 10 * 0.004, "sampah", $"Sampah liar nomor {i}")));
 
-        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + burst, new PageWaitForFunctionOptions { Timeout = 10000 });
+        await page.WaitForFunctionAsync($"n => ({DrawnCount})() === n", before + burst, new PageWaitForFunctionOptions { Timeout = 30_000 });
         Assert.InRange(fetches, 1, 3);
     }
 
@@ -359,7 +359,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         var page = await OpenAsync("layer=hex&cell=250&window=30");
         var before = await ChartRendersAsync(page);
         await page.Locator("#planner-charts > summary").ClickAsync();
-        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 15000 });
+        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 30_000 });
 
         var weekly = await city.GetJsonAsync("/api/hotspots/weekly?days=30");
         var total = weekly.GetProperty("total").GetInt32();
@@ -386,7 +386,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         before = await ChartRendersAsync(page);
         await page.Locator("#planner-category-summary").ClickAsync();
         await page.Locator("input[name=category][value=genangan_air]").CheckAsync();
-        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 15000 });
+        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 30_000 });
         await Expect(page.Locator("#chart-categories")).ToHaveAttributeAsync("aria-label", $"1 kategori; terbanyak: Genangan air / banjir ({Planted.Length})");
         await MapPage.ScreenshotAsync(page, "planner-charts");
     }
@@ -453,7 +453,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
         await Expect(page.Locator("#planner-complaints-note")).Not.ToHaveTextAsync("Memuat laporan…");
         var before = await ChartRendersAsync(page);
         await page.Locator("#planner-charts > summary").ClickAsync();
-        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 15000 });
+        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerCharts || 0) > n", before, new PageWaitForFunctionOptions { Timeout = 30_000 });
 
         // What a planner reads: visible text and accessible names (the map tiles' attribution is the tile provider's).
         var text = await page.EvaluateAsync<string>("""
@@ -489,7 +489,7 @@ public sealed class PlannerPageTests(Chromium chromium, BrowserCityApp city) : I
     {
         var before = int.Parse(await page.EvaluateAsync<string>("() => document.body.dataset.plannerRenderCount"), CultureInfo.InvariantCulture);
         await change();
-        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerRenderCount) > n", before, new PageWaitForFunctionOptions { Timeout = 5000 });
+        await page.WaitForFunctionAsync("n => Number(document.body.dataset.plannerRenderCount) > n", before, new PageWaitForFunctionOptions { Timeout = 30_000 });
     }
 
     private static async Task SwitchLayerAsync(IPage page, string layer)

@@ -98,7 +98,7 @@ public sealed class SignInPageTests(Chromium chromium, BrowserCityApp city) : IC
 
         Assert.True((await adminClient.PatchAsJsonAsync($"/api/admin/users/{id}", new { disabled = true })).IsSuccessStatusCode);
 
-        await Expect(page).ToHaveURLAsync(new Regex("/masuk\\?next=%2Fopd$"), new() { Timeout = 15000 });
+        await Expect(page).ToHaveURLAsync(new Regex("/masuk\\?next=%2Fopd$"), new() { Timeout = 30_000 });
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class SignInPageTests(Chromium chromium, BrowserCityApp city) : IC
         await page.GotoAsync("/opd?overdue=true");
 
         // Polled, not awaited as a navigation event: the page may leave for /masuk before or after `goto` sees /opd load.
-        await Expect(page).ToHaveURLAsync(new Regex("/masuk\\?next="), new() { Timeout = 15000 });
+        await Expect(page).ToHaveURLAsync(new Regex("/masuk\\?next="), new() { Timeout = 30_000 });
         Assert.Equal("/opd?overdue=true", System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["next"]);
         await page.Locator("#signin-email").FillAsync(staff.Email);
         await page.Locator("#signin-password").FillAsync(TestAccounts.Password);

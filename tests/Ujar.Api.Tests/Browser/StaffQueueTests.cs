@@ -45,7 +45,7 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         var theirs = Ticket(await city.FileAsync(0.0656, 100.0546, "jalan_rusak", "Aspal mengelupas"));
 
         var row = page.Locator($".queue-item[data-ticket='{ours}']");
-        await Expect(row).ToBeVisibleAsync(new() { Timeout = 5000 });
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Expect(row).ToHaveAttributeAsync("data-live", "complaint_filed");
         await Expect(row).ToContainTextAsync("Baru");
         await Expect(row.Locator(".status-badge")).ToHaveTextAsync("Diterima");
@@ -309,7 +309,7 @@ public sealed class StaffQueueTests(Chromium chromium, BrowserCityApp city) : IC
         // The deadline watcher, run with a clock two months ahead: every open complaint of this database is overdue then.
         await city.Services.GetRequiredService<SlaWatcher>().RunOnceAsync(DateTime.UtcNow.AddDays(60), CancellationToken.None);
 
-        await Expect(row).ToHaveAttributeAsync("data-live", "escalated", new() { Timeout = 5000 });
+        await Expect(row).ToHaveAttributeAsync("data-live", "escalated", new() { Timeout = 30_000 });
         Assert.Equal(1, await NavigationsAsync(page));
     }
 }
