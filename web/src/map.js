@@ -6,9 +6,14 @@ import { readQuery, updateQuery } from './urlstate.js';
 
 export const MAX_ZOOM = 19;
 
+// Leaflet's attribution is HTML; the city's text is not.
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 export function createMap(container, config, view) {
   const map = L.map(container, { center: view.center, zoom: view.zoom, minZoom: 6, maxZoom: MAX_ZOOM });
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: MAX_ZOOM }).addTo(map);
+  // The boundaries drawn on every page are the city's official ones, whose licence asks for their source to be named.
+  map.attributionControl.addAttribution(escapeHtml(config.city.boundaryAttribution));
   return map;
 }
 

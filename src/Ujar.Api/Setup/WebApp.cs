@@ -1,5 +1,7 @@
+using System.Net;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using Ujar.Api.Complaints;
 
 namespace Ujar.Api.Setup;
 
@@ -62,7 +64,9 @@ public static class WebApp
             })
             .WithTags("Setup").WithSummary("Settings for the front end: tile server, attribution, start view, the city served");
 
-        var page = (HttpContext context) => AppPage(context, webRoot);
+        app.MapGet("/manifest.webmanifest", Manifest).ExcludeFromDescription();
+
+        var page = (HttpContext context, City city) => AppPage(context, webRoot, city);
         app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
         app.MapMethods("/lacak/{ticket}", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
         app.MapMethods("/perencana", [HttpMethods.Get, HttpMethods.Head], page).ExcludeFromDescription();
@@ -73,7 +77,7 @@ public static class WebApp
         return app;
     }
 
-    private static IResult AppPage(HttpContext context, string? webRoot)
+    private static IResult AppPage(HttpContext context, string? webRoot, City city)
     {
         var index = webRoot is null ? null : Path.Combine(webRoot, "index.html");
         if (index is null || !File.Exists(index))
@@ -83,8 +87,36 @@ public static class WebApp
                     "Run `npm ci && npm run build` in web/ (src/run.sh does it), then reload. The API is available under /api meanwhile.")));
         // index.html names the hashed assets of the current build, so it must be revalidated on every load.
         context.Response.Headers.CacheControl = "no-cache";
-        return TypedResults.PhysicalFile(index, "text/html; charset=utf-8", lastModified: File.GetLastWriteTimeUtc(index));
+        var lastModified = File.GetLastWriteTimeUtc(index);
+        if (context.Request.Headers.IfModifiedSince is [{ } since] && DateTimeOffset.TryParse(since, out var seen)
+            && lastModified <= seen.UtcDateTime.AddSeconds(1))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        context.Response.GetTypedHeaders().LastModified = lastModified;
+        return TypedResults.Text(ForCity(File.ReadAllText(index), city), "text/html; charset=utf-8");
     }
+
+    /// <summary>The build is the same for every city; its name and ticket form go in as the page is served, so a citizen on
+    /// a slow line reads them before any script has run.</summary>
+    private static string ForCity(string html, City city) => html
+        .Replace("__CITY_SHORT_NAME__", WebUtility.HtmlEncode(city.ShortName))
+        .Replace("__TICKET_EXAMPLE__", WebUtility.HtmlEncode(Tickets.Format(city.TicketPrefix, DateTime.UtcNow.Year, 123)));
+
+    /// <summary>The web app manifest, named after the city (an installed app's name on the phone's home screen).</summary>
+    private static IResult Manifest(City city) =>
+        TypedResults.Json(new
+        {
+            name = $"Ujar · {city.ShortName}",
+            short_name = "Ujar",
+            description = $"Laporkan masalah kota di {city.ShortName} dan pantau penanganannya.",
+            lang = "id", id = "/", start_url = "/", scope = "/", display = "standalone", orientation = "portrait",
+            background_color = "#f3f6f8", theme_color = "#0b5c7a",
+            icons = new object[]
+            {
+                new { src = "/icon-192.png", sizes = "192x192", type = "image/png", purpose = "any maskable" },
+                new { src = "/icon-512.png", sizes = "512x512", type = "image/png", purpose = "any maskable" },
+                new { src = "/icon.svg", sizes = "any", type = "image/svg+xml", purpose = "any" },
+            },
+        }, contentType: "application/manifest+json");
 
     /// <summary><c>Ujar:WebRoot</c> when set; else the nearest web/dist above the working or application folder
     /// (/app/web/dist in the Docker image); null when the front end has not been built.</summary>

@@ -45,7 +45,7 @@ public sealed class CitizenHomeTests(Chromium chromium, BrowserCityApp city) : I
         // A number typed by hand is refused until it has the ticket's form, then opens its tracking page.
         await page.Locator("#ticket-input").FillAsync("123");
         await page.Locator("#btn-check-ticket").ClickAsync();
-        await Expect(page.Locator("#ticket-error")).ToHaveTextAsync("Nomor tiket berbentuk UJR-2026-000123.");
+        await Expect(page.Locator("#ticket-error")).ToHaveTextAsync($"Nomor tiket berbentuk UJR-{DateTime.Now.Year}-000123.");
         await Expect(page.Locator("#ticket-input")).ToBeFocusedAsync();
         await page.Locator("#ticket-input").FillAsync(" " + ticket.ToLowerInvariant() + " ");
         await Expect(page.Locator("#ticket-error")).ToBeHiddenAsync();

@@ -18,6 +18,27 @@ public static class TestPostGis
     // CREATE DATABASE … TEMPLATE needs the template to itself, so clones are made one at a time.
     private static readonly SemaphoreSlim CloneLock = new(1, 1);
 
+    /// <summary>A new database with nothing in it but PostGIS, as a city's own new server gives the <c>migrate</c> command.</summary>
+    public static async Task<string> NewEmptyDatabaseAsync()
+    {
+        var server = await Shared.Value;
+        var name = $"ujar_t{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
+        await using (var admin = new NpgsqlConnection(server.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connectionString = server.ConnectionStringFor(name);
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var postgis = new NpgsqlCommand("CREATE EXTENSION postgis", connection);
+            await postgis.ExecuteNonQueryAsync();
+        }
+        return connectionString;
+    }
+
     /// <summary>A new, migrated database with the OPD and category tables loaded and no boundaries.</summary>
     public static async Task<string> NewDatabaseAsync()
     {

@@ -32,7 +32,7 @@ export async function mountMapPage(root, live) {
     onSupported: (ticket, supportCount) => complaints.setSupportCount(ticket, supportCount),
   });
   // One sheet at a time: opening one closes the other.
-  const home = new HomePanel(root, { onOpen: () => report.isOpen && root.querySelector('#btn-close-report').click() });
+  const home = new HomePanel(root, { ticketPrefix: config.city.ticketPrefix, onOpen: () => report.isOpen && root.querySelector('#btn-close-report').click() });
   const report = new ReportPanel(root, map, {
     categories, duplicates, onFiled: (point) => complaints.addFiled(point), onOpen: () => home.close({ focus: false }),
   });

@@ -6,12 +6,12 @@ import { h, listen } from '../dom.js';
 import { categoryName, formatDateTime, onLangChange, t } from '../i18n.js';
 import { myReports } from '../tokens.js';
 
-const TICKET = /^UJR-\d{4}-\d{6}$/;
-
 export class HomePanel {
-  /** onOpen(): the page closes its other sheet. */
-  constructor(root, { onOpen }) {
+  /** ticketPrefix: the city's (GET /api/config), as in UJR-2026-000123; onOpen(): the page closes its other sheet. */
+  constructor(root, { ticketPrefix, onOpen }) {
     this._el = (id) => root.querySelector(`#${id}`);
+    this._ticket = new RegExp(`^${ticketPrefix}-\\d{4}-\\d{6}$`);
+    this._example = `${ticketPrefix}-${new Date().getFullYear()}-000123`;
     this._panel = this._el('home-panel');
     this._onOpen = onOpen;
     this._errorKey = null;
@@ -56,7 +56,7 @@ export class HomePanel {
     const input = this._el('ticket-input');
     const ticket = input.value.replace(/\s+/g, '').toUpperCase();
     if (!ticket) return this._showError('home.ticketMissing');
-    if (!TICKET.test(ticket)) return this._showError('home.ticketFormat');
+    if (!this._ticket.test(ticket)) return this._showError('home.ticketFormat');
     location.assign(`/lacak/${encodeURIComponent(ticket)}`);
   }
 
@@ -65,7 +65,7 @@ export class HomePanel {
     const error = this._el('ticket-error');
     const input = this._el('ticket-input');
     error.hidden = !key;
-    error.textContent = key ? t(key) : '';
+    error.textContent = key ? t(key, { example: this._example }) : '';
     if (key) {
       input.setAttribute('aria-invalid', 'true');
       input.focus();
@@ -81,6 +81,6 @@ export class HomePanel {
       h('li', { 'data-ticket': report.ticket },
         h('a', { href: `/lacak/${encodeURIComponent(report.ticket)}` }, report.ticket),
         h('span', { class: 'hint' }, ` ${[categoryName(categoryByCode(report.category)), report.createdAt ? formatDateTime(report.createdAt) : null].filter(Boolean).join(' · ')}`))));
-    if (this._errorKey) this._el('ticket-error').textContent = t(this._errorKey);
+    if (this._errorKey) this._el('ticket-error').textContent = t(this._errorKey, { example: this._example });
   }
 }
