@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Microsoft.Extensions.Logging;
+using Ujar.Api.Boundaries;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Tests.Infrastructure;
@@ -21,6 +23,7 @@ public sealed class BrowserCityApp : IAsyncLifetime
     private static readonly string WebRoot = Path.Combine(TestPaths.RepoRoot, "web", "dist");
 
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly bool _cityBoundaries;
     private UjarApp _app = null!;
 
     public BrowserCityApp() : this(new Dictionary<string, string>())
@@ -29,7 +32,13 @@ public sealed class BrowserCityApp : IAsyncLifetime
 
     /// <summary>For a test that needs the service configured otherwise (<paramref name="settings"/>); it calls
     /// <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/> itself.</summary>
-    internal BrowserCityApp(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+    /// <param name="cityBoundaries">Start as a new installation does (the city folder's own boundaries, imported by the
+    /// service), not with the fixture city.</param>
+    internal BrowserCityApp(IReadOnlyDictionary<string, string> settings, bool cityBoundaries = false)
+    {
+        _settings = settings;
+        _cityBoundaries = cityBoundaries;
+    }
 
     public string MediaDir { get; } = Path.Combine(Path.GetTempPath(), $"ujar-media-{Guid.NewGuid():N}");
     public Uri BaseUrl { get; private set; } = null!;
@@ -40,7 +49,7 @@ public sealed class BrowserCityApp : IAsyncLifetime
     {
         RequireBuiltWebApp();
         var connectionString = await TestPostGis.NewDatabaseAsync();
-        await TestBoundaries.LoadFixtureCityAsync(connectionString);
+        if (!_cityBoundaries) await TestBoundaries.LoadFixtureCityAsync(connectionString);
         Directory.CreateDirectory(MediaDir);
         _app = new UjarApp(connectionString, new Dictionary<string, string>(_settings) { ["Ujar:MediaPath"] = MediaDir, ["Ujar:WebRoot"] = WebRoot });
         // .NET 10's WebApplicationFactory can host on Kestrel instead of TestServer; port 0 lets the OS pick a free one.
@@ -48,6 +57,11 @@ public sealed class BrowserCityApp : IAsyncLifetime
         _app.StartServer();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         BaseUrl = new Uri(address);
+        if (_cityBoundaries)
+        {
+            await CityBoundaryImport.EnsureAsync(_app.Services, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<BrowserCityApp>());
+            await _app.ReloadRoutingAsync();
+        }
         Http = new HttpClient { BaseAddress = BaseUrl };
     }
 
