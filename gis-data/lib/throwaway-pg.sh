@@ -1,4 +1,4 @@
-# Sourced by gis-data/demo/generate.sh and gis-data/fixture-city/verify.sh.
+# Sourced by gis-data/fixture-city/verify.sh.
 #
 # Gives the caller a PostGIS database to run SQL against, as the function `gis_psql`
 # (plain psql arguments follow, e.g. `gis_psql -f x.sql`).

@@ -1,4 +1,4 @@
-// Categories come from GET /api/categories (an admin edits them in gis-data/categories.csv); each names one of the
+// Categories come from GET /api/categories (an admin edits them in the city folder's categories.csv); each names one of the
 // icons below. An icon the front end does not know falls back to `other`, so a new category never breaks the map.
 
 import { getJson } from './api.js';

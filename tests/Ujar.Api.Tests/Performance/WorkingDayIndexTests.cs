@@ -6,7 +6,7 @@ namespace Ujar.Api.Tests.Performance;
 /// <summary>The report's lookup table answers exactly what the working calendar answers, inside its span and beyond.</summary>
 public sealed class WorkingDayIndexTests
 {
-    // March–April 2026: Nyepi, the Idul Fitri week (18–24 March) and Good Friday, as in gis-data/holidays.csv.
+    // March–April 2026: Nyepi, the Idul Fitri week (18–24 March) and Good Friday, as in gis-data/national/holidays.csv.
     private static readonly WorkingCalendar Calendar = new([
         new(2026, 3, 18), new(2026, 3, 19), new(2026, 3, 20), new(2026, 3, 21), new(2026, 3, 22), new(2026, 3, 23),
         new(2026, 3, 24), new(2026, 4, 3),
