@@ -48,7 +48,7 @@ public static class Lifecycle
 {
     public sealed record Transition(ComplaintStatus From, ComplaintStatus To, TransitionNeeds Needs, Actors By);
 
-    /// <summary>Labels: Indonesian for the people of Tanjungpinang, English beside it; the API name is <see cref="ComplaintStatuses.ToApi"/>.</summary>
+    /// <summary>Labels: Indonesian for the city's people, English beside it; the API name is <see cref="ComplaintStatuses.ToApi"/>.</summary>
     public sealed record Labels(string Id, string En);
 
     public static readonly IReadOnlyDictionary<ComplaintStatus, Labels> Label = new Dictionary<ComplaintStatus, Labels>
