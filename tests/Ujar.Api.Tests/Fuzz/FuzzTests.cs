@@ -55,7 +55,7 @@ public sealed class FuzzTests(HostileCityApp city, ITestOutputHelper output) : I
     public static readonly RouteSeed[] Seeds =
     [
         new("GET", "/healthz"), new("GET", "/healthz/live"), new("GET", "/healthz/ready"),
-        new("GET", "/api/config"),
+        new("GET", "/api/config"), new("GET", "/manifest.webmanifest"),
         new("GET", "/openapi/v1.json"),
         new("GET", "/") { Callers = Public },
         new("GET", "/lacak/{ticket}") { Path = K(("ticket", Kind.Ticket)) },

@@ -71,7 +71,9 @@ public sealed class WhatsAppDeliveryTests(WhatsAppCityApp city) : IClassFixture<
         city.Graph.FailSendsTo(patient.WaId, FakeGraph.NoAnswer);
         Assert.Contains("kirim *lokasi*", FakeGraph.Readable(await patient.SayAsync(Text("halo"))));
         Assert.Equal(2, city.Graph.SendsTo(patient.WaId).Count);
-        var answered = await OutboxAsync(patient);
+        // The second send is seen by the fake before the sender records it: wait for the row to settle.
+        var answered = await WhatsAppCityApp.EventuallyAsync(() => OutboxAsync(patient), rows => rows.Count == 1 && rows[0].State != OutboxState.Pending,
+            "the retried reply settled");
         Assert.Equal((OutboxState.Sent, 2), (answered[0].State, answered[0].Attempts));
 
         var refused = city.NewPerson();
