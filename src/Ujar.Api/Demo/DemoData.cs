@@ -198,6 +198,8 @@ public static class DemoData
 
     private static Complaint? Filed(DemoPlacement.Map map, Random random, string category, double lat, double lon, DateTime at)
     {
+        // Routed as stored (six decimals, about 0.1 m), so a pin a hair from a coast or an edge is judged where it is kept.
+        (lon, lat) = (Math.Round(lon, 6), Math.Round(lat, 6));
         // On land only: a pin the router had to snap (sea, a sliver gap) is not one a demo citizen drops.
         if (map.Router.Route(lon, lat, category) is not { Opd: not null, Area.Snapped: false } decision) return null;
 
@@ -206,7 +208,7 @@ public static class DemoData
         var anonymous = channel == IntakeChannel.Web && random.NextDouble() < 0.3;
         var street = map.Streets.Count > 0 ? map.Streets[random.Next(map.Streets.Count)] : $"Kelurahan {decision.Area.Kelurahan.Name}";
         var texts = Descriptions[category];
-        var complaint = Complaint.Routed(decision, Wgs84.Point(Math.Round(lon, 6), Math.Round(lat, 6)),
+        var complaint = Complaint.Routed(decision, Wgs84.Point(lon, lat),
             string.Format(texts[random.Next(texts.Length)], street));
         complaint.CreatedAt = at;
         complaint.Channel = channel;

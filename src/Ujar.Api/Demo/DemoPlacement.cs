@@ -32,22 +32,21 @@ public static class DemoPlacement
             Router = router;
             GenerationId = router.ActiveGenerationId;
             Streets = demo.Streets;
+            // Places the active boundaries do not hold (another city's boundaries, a test's fixture city) are left out,
+            // so their draws are not all lost to the sea.
             var codes = router.Kelurahan.Select(k => k.Kelurahan.Code).ToHashSet();
-            if (demo.FloodSpots.FirstOrDefault(f => !codes.Contains(f.Kelurahan)) is { } stray)
-                throw new InvalidDataException(
-                    $"{CityDemo.FileName}: flood spot '{stray.Name}' names kelurahan {stray.Kelurahan}, which the active boundaries do not have");
-
+            bool OnLand(double[] at) => router.Route(at[1], at[0], null)?.Area is { Snapped: false };
             var land = router.Kelurahan.Select(k => new Source(MetricProjection.Project(k.Geometry).Area, r => Uniform(r, k))).ToList();
             var landTotal = land.Sum(l => l.Weight);
-            var places = demo.Settlements.Select(s => new Source(s.Weight, r => Around(r, s.At, s.RadiusMeters)))
-                .Concat(demo.Roads.Select(road => Along(road, demo.RoadWidthMeters))).ToList();
+            var places = demo.Settlements.Where(s => OnLand(s.At)).Select(s => new Source(s.Weight, r => Around(r, s.At, s.RadiusMeters)))
+                .Concat(demo.Roads.Where(road => road.Line.Any(OnLand)).Select(road => Along(road, demo.RoadWidthMeters))).ToList();
             var placesTotal = places.Sum(p => p.Weight);
             // The weights become shares: the scattered share over the land by area, the rest over the listed places.
             var scattered = places.Count == 0 ? 1 : demo.ScatteredShare;
             Sources = land.Select(l => l with { Weight = scattered * l.Weight / landTotal })
                 .Concat(places.Select(p => p with { Weight = (1 - scattered) * p.Weight / placesTotal })).ToList();
-            FloodSpots = demo.FloodSpots.Select(f => new Source(f.Weight, r => Around(r, f.At, f.RadiusMeters) with { Kelurahan = f.Kelurahan }))
-                .ToList();
+            FloodSpots = demo.FloodSpots.Where(f => codes.Contains(f.Kelurahan))
+                .Select(f => new Source(f.Weight, r => Around(r, f.At, f.RadiusMeters) with { Kelurahan = f.Kelurahan })).ToList();
         }
 
         internal ComplaintRouter Router { get; }
