@@ -7,7 +7,7 @@ namespace Ujar.Api.Demo;
 /// <summary>
 /// The demo's picture of one city, read from <c>demo.json</c> in the city's folder: where people live
 /// (<see cref="Settlements"/>) and the main roads (<see cref="Roads"/>), as relative weights, the low spots where water
-/// collects (<see cref="FloodSpots"/>), and street names for the descriptions. Hand-drawn approximations, not survey
+/// collects (<see cref="FloodSpots"/>), its rainy seasons, and street names for the descriptions. Hand-drawn approximations, not survey
 /// data: no road or population layer is available offline. A city folder without the file gets <see cref="None"/>,
 /// and its demo pins fall anywhere on its kelurahan land.
 /// </summary>
@@ -30,6 +30,10 @@ public sealed class CityDemo
     public IReadOnlyList<DemoRoad> Roads { get; init; } = [];
     public IReadOnlyList<DemoFloodSpot> FloodSpots { get; init; } = [];
     public IReadOnlyList<string> Streets { get; init; } = [];
+
+    /// <summary>The chance of heavy rain on a day of each month, January first: the city's seasons. Without them, the
+    /// same every month (rain in spells all year round).</summary>
+    public IReadOnlyList<double> RainByMonth { get; init; } = Enumerable.Repeat(0.2, 12).ToArray();
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -74,6 +78,7 @@ public sealed class CityDemo
             if (road.Weight <= 0) yield return $"road '{road.Name}': weight must be positive";
         }
         if (FloodSpots.Any(f => string.IsNullOrWhiteSpace(f.Kelurahan))) yield return "every flood spot names its kelurahan (code)";
+        if (RainByMonth is not { Count: 12 } || RainByMonth.Any(p => p is < 0 or > 1)) yield return "rainByMonth must be 12 chances between 0 and 1, January first";
     }
 
     private static bool IsLatLon(double[]? at) => at is [>= -90 and <= 90, >= -180 and <= 180];

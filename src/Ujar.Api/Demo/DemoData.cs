@@ -108,8 +108,9 @@ public static class DemoData
 
         var random = seed is { } s ? new Random(s) : new Random();
         var now = DateTime.UtcNow;
-        var weather = DemoWeather.Of(random, DemoTime.WibDate(now), Days);
-        var map = DemoPlacement.Map.Survey(router, CityDemo.Of(services.GetRequiredService<City>()));
+        var demo = CityDemo.Of(services.GetRequiredService<City>());
+        var weather = DemoWeather.Of(random, DemoTime.WibDate(now), Days, demo.RainByMonth);
+        var map = DemoPlacement.Map.Survey(router, demo);
 
         var filings = new List<Complaint>(count);
         var attempts = 0;

@@ -157,3 +157,35 @@ public sealed class DemoWithoutCityPictureTests : IAsyncLifetime
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 }
+
+/// <summary>A city's demo.json is checked when read: a slip in it stops the demo with the file and the reason, rather
+/// than quietly placing pins somewhere else.</summary>
+public sealed class CityDemoFileTests : IDisposable
+{
+    private readonly string _cityFolder = Path.Combine(Path.GetTempPath(), $"ujar-city-{Guid.NewGuid():N}");
+
+    [Theory]
+    [InlineData("""{ "setlements": [] }""", "setlements")]
+    [InlineData("""{ "scatteredShare": 1.5 }""", "scatteredShare must be between 0 and 1")]
+    [InlineData("""{ "floodSpots": [{ "name": "Pasar", "kelurahan": "21.72.03.1001", "at": [104.44, 0.93], "radiusMeters": 100, "weight": 1 }] }""",
+        "flood spot 'Pasar': at must be [lat, lon]")]
+    [InlineData("""{ "roads": [{ "name": "Jl. Ganet", "kelurahan": [], "line": [[0.91, 104.52]], "weight": 1 }] }""",
+        "road 'Jl. Ganet': line must be two or more [lat, lon]")]
+    [InlineData("""{ "rainByMonth": [0.3, 0.2] }""", "rainByMonth must be 12 chances")]
+    public void A_slip_in_demo_json_is_refused_with_the_file_and_the_reason(string json, string reason)
+    {
+        Directory.CreateDirectory(_cityFolder);
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.GisData, "cities", "tanjungpinang")))
+            File.Copy(file, Path.Combine(_cityFolder, Path.GetFileName(file)));
+        File.WriteAllText(Path.Combine(_cityFolder, CityDemo.FileName), json);
+
+        var error = Assert.Throws<InvalidDataException>(() => CityDemo.Of(City.Read(_cityFolder)));
+        Assert.Contains(Path.Combine(_cityFolder, CityDemo.FileName), error.Message);
+        Assert.Contains(reason, error.Message);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_cityFolder)) Directory.Delete(_cityFolder, recursive: true);
+    }
+}
