@@ -29,13 +29,6 @@ public static class DemoData
         ("parkir", 8), ("galian_kabel", 6), ("masalah_sosial", 6), ("tiang_pln", 5), ("lainnya", 4),
     ];
 
-    private static readonly string[] Streets =
-    [
-        "Jl. Merdeka", "Jl. Ganet", "Jl. D.I. Panjaitan", "Jl. Gatot Subroto", "Jl. Basuki Rahmat", "Jl. Sultan Mahmud",
-        "Jl. Ir. H. Juanda", "Jl. Pramuka", "Jl. Raja Haji Fisabilillah", "Jl. Ahmad Yani", "Jl. Wiratno", "Jl. Sei Timun",
-        "Jl. Kuantan", "Jl. Hang Tuah", "Jl. Brigjen Katamso", "Jl. Adi Sucipto", "Jl. Bakar Batu", "Jl. Pemuda",
-    ];
-
     private static readonly Dictionary<string, string[]> Descriptions = new()
     {
         ["genangan_air"] =
@@ -115,25 +108,26 @@ public static class DemoData
 
         var random = seed is { } s ? new Random(s) : new Random();
         var now = DateTime.UtcNow;
-        var weather = DemoWeather.Of(random, DemoTime.WibDate(now), Days);
-        var city = DemoPlacement.City.Survey(router);
+        var demo = CityDemo.Of(services.GetRequiredService<City>());
+        var weather = DemoWeather.Of(random, DemoTime.WibDate(now), Days, demo.RainByMonth);
+        var map = DemoPlacement.Map.Survey(router, demo);
 
         var filings = new List<Complaint>(count);
         var attempts = 0;
         while (filings.Count < count)
         {
-            // Demo boundaries are approximate, so some scattered pins fall outside them; a city that refuses
+            // Now and then a place near the coast keeps giving sea and the pin is drawn afresh; a city that refuses
             // nearly everything means the boundaries are not the city's.
             if (++attempts > 20 * count + 100) throw new InvalidOperationException("demo pins keep falling outside the active boundaries");
             var dayAgo = random.Next(Days);
             // Midnight WIB is 17:00 UTC the day before; people report between 06:00 and 22:00 WIB.
             var created = now.AddDays(-dayAgo).Date.AddHours(-7 + 6 + random.NextDouble() * 16);
             if (created > now) created = now.AddMinutes(-random.Next(1, 600));
-            if (Plausible(city, random, created, weather.IsRainy(DemoTime.WibDate(created))) is not { } complaint) continue;
+            if (Plausible(map, random, created, weather.IsRainy(DemoTime.WibDate(created))) is not { } complaint) continue;
             filings.Add(complaint);
         }
         filings.Sort((a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
-        var repeats = Repeats(city, random, filings);
+        var repeats = Repeats(map, random, filings);
 
         // Every filing gets its reporter's secret, as intake gives it; the history plays the reporters' answers with it.
         var reporterTokens = filings.ToDictionary(c => c, _ => ReporterToken.New());
@@ -172,19 +166,18 @@ public static class DemoData
 
     /// <summary>
     /// A plausible new complaint filed at <paramref name="at"/> (status <c>received</c>), routed by the real router;
-    /// null when its pin fell outside the boundaries (the caller tries again). After heavy rain flooding is much of
+    /// null when no pin on land was found (the caller tries again). After heavy rain flooding is much of
     /// what people report. Used for the history of <c>seed-demo</c> and for the complaints of <c>serve --demo-live</c> alike.
     /// </summary>
-    public static Complaint? Plausible(DemoPlacement.City city, Random random, DateTime at, bool rainy)
+    public static Complaint? Plausible(DemoPlacement.Map map, Random random, DateTime at, bool rainy)
     {
         var category = DemoRandom.Pick(random, CategoryWeights, c => c.Category == "genangan_air" ? c.Weight * (rainy ? 4 : 0.6) : c.Weight).Category;
-        var (lat, lon) = DemoPlacement.Pin(city, random, category, rainy);
-        return Filed(city, random, category, lat, lon, at);
+        return DemoPlacement.Pin(map, random, category, rainy) is (var lat, var lon) ? Filed(map, random, category, lat, lon, at) : null;
     }
 
     /// <summary>Some filings report again what an earlier one of the last few days reported, a few metres away: the
     /// complaint is made anew at the earlier one's place, and staff will fold it into the original.</summary>
-    private static Dictionary<Complaint, Complaint> Repeats(DemoPlacement.City city, Random random, List<Complaint> filings)
+    private static Dictionary<Complaint, Complaint> Repeats(DemoPlacement.Map map, Random random, List<Complaint> filings)
     {
         var repeats = new Dictionary<Complaint, Complaint>();
         for (var i = 1; i < filings.Count; i++)
@@ -197,23 +190,26 @@ public static class DemoData
             if (earlier.Count == 0) continue;
             var original = earlier[random.Next(earlier.Count)];
             var (lat, lon) = DemoPlacement.Near(random, original.Location, 15);
-            if (Filed(city, random, original.CategoryCode, lat, lon, at) is not { } repeat || repeat.OpdCode != original.OpdCode) continue;
+            if (Filed(map, random, original.CategoryCode, lat, lon, at) is not { } repeat || repeat.OpdCode != original.OpdCode) continue;
             filings[i] = repeat;
             repeats[repeat] = original;
         }
         return repeats;
     }
 
-    private static Complaint? Filed(DemoPlacement.City city, Random random, string category, double lat, double lon, DateTime at)
+    private static Complaint? Filed(DemoPlacement.Map map, Random random, string category, double lat, double lon, DateTime at)
     {
-        if (city.Router.Route(lon, lat, category) is not { Opd: not null } decision) return null;
+        // Routed as stored (six decimals, about 0.1 m), so a pin a hair from a coast or an edge is judged where it is kept.
+        (lon, lat) = (Math.Round(lon, 6), Math.Round(lat, 6));
+        // On land only: a pin the router had to snap (sea, a sliver gap) is not one a demo citizen drops.
+        if (map.Router.Route(lon, lat, category) is not { Opd: not null, Area.Snapped: false } decision) return null;
 
         // Most of the city complains on WhatsApp; a WhatsApp report always comes with the sender's number.
         var channel = random.NextDouble() < 0.55 ? IntakeChannel.WhatsApp : IntakeChannel.Web;
         var anonymous = channel == IntakeChannel.Web && random.NextDouble() < 0.3;
-        var street = Streets[random.Next(Streets.Length)];
+        var street = map.Streets.Count > 0 ? map.Streets[random.Next(map.Streets.Count)] : $"Kelurahan {decision.Area.Kelurahan.Name}";
         var texts = Descriptions[category];
-        var complaint = Complaint.Routed(decision, Wgs84.Point(Math.Round(lon, 6), Math.Round(lat, 6)),
+        var complaint = Complaint.Routed(decision, Wgs84.Point(lon, lat),
             string.Format(texts[random.Next(texts.Length)], street));
         complaint.CreatedAt = at;
         complaint.Channel = channel;

@@ -8,6 +8,7 @@ using Ujar.Api.Data;
 using Ujar.Api.Deadlines;
 using Ujar.Api.Photos;
 using Ujar.Api.Routing;
+using Ujar.Api.Setup;
 using Ujar.Api.Supports;
 
 namespace Ujar.Api.Demo;
@@ -55,7 +56,8 @@ public static class DemoHistory
     private static readonly Habits Ordinary = new([(1, 1)], 1, 0.7, 5, 0.08, 0.08, 0);
 
     /// <summary>Verification's side paths: complaints of <see cref="Category"/> whose description starts with
-    /// <see cref="About"/> are, in <see cref="Share"/> of cases, re-routed to <see cref="To"/> or, without one, rejected.</summary>
+    /// <see cref="About"/> are, in <see cref="Share"/> of cases, re-routed to <see cref="To"/> or, without one, rejected.
+    /// <see cref="Note"/> may name the city as {0} (its short name).</summary>
     private sealed record SidePath(string Category, string About, double Share, string Note, string? To = null);
 
     private static readonly SidePath[] SidePaths =
@@ -63,7 +65,7 @@ public static class DemoHistory
         new("lainnya", "Rambu", 0.85, "Rambu lalu lintas adalah kewenangan Dinas Perhubungan; laporan dialihkan ke Dishub.", "dishub"),
         new("galian_kabel", "", 0.15, "Galian kabel serat optik milik operator telekomunikasi; izin dan pengawasannya di Diskominfo.", "diskominfo"),
         new("pohon_membahayakan", "Dahan pohon", 0.3, "Dahan menimpa kabel listrik: pemangkasan dekat jaringan dikerjakan bersama PLN, dikoordinasikan Diskominfo.", "diskominfo"),
-        new("tiang_pln", "", 0.45, "Bukan kewenangan Pemerintah Kota: tiang dan kabel milik PLN. Laporan sudah diteruskan ke PLN ULP Tanjungpinang."),
+        new("tiang_pln", "", 0.45, "Bukan kewenangan Pemerintah Kota: tiang dan kabel milik PLN. Laporan sudah diteruskan ke PLN ULP {0}."),
         new("lainnya", "Suara bising", 0.6, "Bukan kewenangan Pemerintah Kota: gangguan kebisingan usaha diselesaikan lewat RT/RW dan Satpol PP."),
         new("sampah", "Warga membuang", 0.08, "Lokasi berada di lahan pribadi; pembersihan menjadi tanggung jawab pemilik lahan."),
         new("parkir", "", 0.06, "Saat diperiksa tidak ditemukan kendaraan parkir liar; laporan tidak dapat diverifikasi."),
@@ -128,7 +130,8 @@ public static class DemoHistory
         var photoStore = services.GetRequiredService<PhotoStore>();
         var evidence = DemoEvidence.Make(random);
         var watcher = services.GetRequiredService<SlaWatcher>();
-        var planner = new Planner(calendars.Current, services.GetRequiredService<ComplaintRouter>().Categories, filings, evidence.Count, random);
+        var planner = new Planner(calendars.Current, services.GetRequiredService<ComplaintRouter>().Categories,
+            services.GetRequiredService<City>().ShortName, filings, evidence.Count, random);
         var steps = filings.Complaints.SelectMany(planner.Plan).Where(s => s.At <= nowUtc).OrderBy(s => s.At).ToList();
 
         var players = new ConcurrentBag<UjarDb>();
@@ -236,8 +239,8 @@ public static class DemoHistory
 
     /// <summary>Plans one complaint's history. Times: staff and crews in office hours (08:00–16:00 WIB) on working days,
     /// citizens between 06:30 and 21:30 any day; every step after the one before.</summary>
-    private sealed class Planner(WorkingCalendar calendar, IReadOnlyDictionary<string, Category> categories, Filings filings, int pictures,
-        Random random)
+    private sealed class Planner(WorkingCalendar calendar, IReadOnlyDictionary<string, Category> categories, string cityName, Filings filings,
+        int pictures, Random random)
     {
         // Complaints are planned in filing order, so an original is planned before its repeats.
         private readonly HashSet<Complaint> _rerouted = [];
@@ -261,12 +264,13 @@ public static class DemoHistory
             if (SidePaths.FirstOrDefault(p => p.Category == complaint.CategoryCode && complaint.Description.StartsWith(p.About, StringComparison.Ordinal))
                 is { } side && DemoRandom.Chance(random, side.Share))
             {
+                var note = string.Format(side.Note, cityName);
                 if (side.To is null)
                 {
-                    steps.Add(new(t, complaint, Hand.Staff, opd, ComplaintStatus.Rejected, side.Note));
+                    steps.Add(new(t, complaint, Hand.Staff, opd, ComplaintStatus.Rejected, note));
                     return steps;
                 }
-                steps.Add(new(t, complaint, Hand.Staff, opd, ComplaintStatus.NotOurRemit, side.Note, TargetOpd: side.To));
+                steps.Add(new(t, complaint, Hand.Staff, opd, ComplaintStatus.NotOurRemit, note, TargetOpd: side.To));
                 _rerouted.Add(complaint);
                 // The new OPD receives it afresh (the same request makes its Diterima step) and answers by its own habits.
                 (opd, habits, received) = (side.To, HabitsOf.GetValueOrDefault(side.To, Ordinary), t);

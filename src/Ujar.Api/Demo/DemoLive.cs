@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Ujar.Api.Complaints;
 using Ujar.Api.Data;
 using Ujar.Api.Routing;
+using Ujar.Api.Setup;
 using Ujar.Api.WhatsApp;
 
 namespace Ujar.Api.Demo;
@@ -14,7 +15,7 @@ namespace Ujar.Api.Demo;
 /// replies are logged, never sent.
 /// </summary>
 public sealed class DemoLive(ComplaintRouter router, ComplaintWriter writer, IDbContextFactory<UjarDb> dbFactory, WhatsAppInboxWorker whatsApp,
-    TimeProvider clock, ILogger<DemoLive> logger) : BackgroundService
+    City city, TimeProvider clock, ILogger<DemoLive> logger) : BackgroundService
 {
     private const int AttemptsPerComplaint = 50;
     private const int WhatsAppEvery = 3;
@@ -25,7 +26,8 @@ public sealed class DemoLive(ComplaintRouter router, ComplaintWriter writer, IDb
         // The weather of this demo run: on a rainy afternoon the map fills with flooding at the low spots.
         var rainy = random.NextDouble() < 1.0 / 3;
         logger.LogInformation("Demo live: filing a plausible complaint every few seconds ({Weather})", rainy ? "rainy" : "dry");
-        DemoPlacement.City? city = null;
+        var demo = CityDemo.Of(city);
+        DemoPlacement.Map? map = null;
         var played = 0;
         try
         {
@@ -33,10 +35,10 @@ public sealed class DemoLive(ComplaintRouter router, ComplaintWriter writer, IDb
             {
                 await Task.Delay(TimeSpan.FromSeconds(3 + 3 * random.NextDouble()), clock, stoppingToken);
                 if (!router.IsLoaded) continue;
-                if (city is null || city.GenerationId != router.ActiveGenerationId) city = DemoPlacement.City.Survey(router);
+                if (map is null || map.GenerationId != router.ActiveGenerationId) map = DemoPlacement.Map.Survey(router, demo);
 
                 var complaint = Enumerable.Range(0, AttemptsPerComplaint)
-                    .Select(_ => DemoData.Plausible(city, random, clock.GetUtcNow().UtcDateTime, rainy))
+                    .Select(_ => DemoData.Plausible(map, random, clock.GetUtcNow().UtcDateTime, rainy))
                     .FirstOrDefault(c => c is not null);
                 if (complaint is null)
                 {
@@ -71,7 +73,7 @@ public sealed class DemoLive(ComplaintRouter router, ComplaintWriter writer, IDb
     {
         var waId = $"628{random.Next(11, 99)}{random.Next(1000_0000, 9999_9999)}";
         var now = clock.GetUtcNow().UtcDateTime;
-        var body = DemoWhatsApp.Conversation(complaint, waId, complaint.ReporterName ?? "Warga Tanjungpinang", now);
+        var body = DemoWhatsApp.Conversation(complaint, waId, complaint.ReporterName ?? $"Warga {city.ShortName}", now);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (outcome, _) = await WhatsAppInbox.ReceiveAsync(db, body, now, isDemo: true, ct);
         if (outcome is not WhatsAppWebhook.Parsed) throw new InvalidOperationException($"demo WhatsApp conversation refused: {outcome}");

@@ -8,8 +8,9 @@ using Ujar.Api.Tests.Infrastructure;
 
 namespace Ujar.Api.Tests.Demo;
 
-/// <summary>One demo city, seeded once for the tests that look at it (the seeding plays half a year of history). The
-/// service's own deadline watcher is kept from looking meanwhile: the history's watcher is what made its escalations.</summary>
+/// <summary>One demo city over the official boundaries, seeded once for the tests that look at it (the seeding plays half
+/// a year of history). The service's own deadline watcher is kept from looking meanwhile: the history's watcher is what
+/// made its escalations.</summary>
 public sealed class DemoCityFixture : IAsyncLifetime
 {
     public const string Collection = "demo city";
@@ -22,7 +23,9 @@ public sealed class DemoCityFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = new UjarApp(await TestPostGis.NewDatabaseAsync(), new Dictionary<string, string>
+        var connectionString = await TestPostGis.NewDatabaseAsync();
+        await TestBoundaries.LoadOfficialAsync(connectionString, TestPaths.RequireSharedGisData());
+        App = new UjarApp(connectionString, new Dictionary<string, string>
         {
             ["Ujar:MediaPath"] = MediaPath, ["Ujar:Sla:IntervalSeconds"] = "86400",
         });
@@ -48,16 +51,6 @@ public sealed class DemoCityCollection : ICollectionFixture<DemoCityFixture>;
 public sealed class DemoDataTests(DemoCityFixture city)
 {
     private List<Complaint> Complaints => city.Complaints;
-
-    [Fact]
-    public async Task Seeding_an_empty_database_loads_the_approximate_demo_boundaries_first()
-    {
-        await using var db = city.App.NewDb();
-        var generation = await db.BoundaryGenerations.SingleAsync(g => g.IsActive);
-        Assert.Contains("approximate", generation.Source);
-        Assert.Equal(18, await db.Boundaries.CountAsync(b => b.GenerationId == generation.Id && b.Level == Api.Boundaries.BoundaryLevel.Kelurahan));
-        Assert.Equal(4, await db.Boundaries.CountAsync(b => b.GenerationId == generation.Id && b.Level == Api.Boundaries.BoundaryLevel.Kecamatan));
-    }
 
     [Fact]
     public void Complaints_span_the_last_six_months_and_are_all_marked_as_demo()
