@@ -80,6 +80,7 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
 
         await LoadAsync(sql, loadable, source.Srid, ct);
         var repaired = await RepairAsync(sql, errors, ct);
+        await IndexAsync(sql, ct);
         var overlaps = await FindOverlapsAsync(sql, ct);
         var gaps = await FindGapsAsync(sql, ct);
         var warnings = new List<string>();
@@ -362,6 +363,17 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
         return repaired.Where(r => !r.Empty).Select(r => new RepairedGeometry(r.Label, r.Reason)).ToList();
     }
 
+    /// <summary>
+    /// The neighbour searches below join the layer with itself; without spatial indexes that is every pair of features,
+    /// which a national layer (~83,700 kelurahan) cannot afford. Temp tables are never auto-analysed, hence the ANALYZE.
+    /// </summary>
+    private static Task IndexAsync(Sql sql, CancellationToken ct) =>
+        sql.ExecuteAsync("""
+            create index on import_feature using gist (geom);
+            create index on import_feature using gist (metric);
+            analyze import_feature;
+            """, ct);
+
     private static Task<List<Overlap>> FindOverlapsAsync(Sql sql, CancellationToken ct) =>
         sql.QueryAsync("""
             select least(a.label, b.label), greatest(a.label, b.label), o.area
@@ -527,7 +539,8 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
 
         private NpgsqlCommand Command(string text, NpgsqlParameter[] parameters)
         {
-            var command = new NpgsqlCommand(text, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+            // The default 30 s is for a request; a national layer's checks run for minutes, and an operator is waiting for them.
+            var command = new NpgsqlCommand(text, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction) { CommandTimeout = 0 };
             command.Parameters.AddRange(parameters);
             return command;
         }
