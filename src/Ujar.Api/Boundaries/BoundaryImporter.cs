@@ -320,8 +320,10 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
     private static async Task LoadAsync(Sql sql, IReadOnlyList<SourceFeature> features, int srid, CancellationToken ct)
     {
         await sql.ExecuteAsync("""
+            -- No index on number: the planner would pair it with the spatial index for a.number < b.number in the
+            -- overlap self-join, scanning half the layer per feature (hours for a national layer instead of seconds).
             create temp table import_feature (
-                number int primary key, label text not null, code text, name text, parent_code text, parent_name text,
+                number int not null, label text not null, code text, name text, parent_code text, parent_name text,
                 geom geometry not null,    -- EPSG:4326, repaired, MultiPolygon: what will be stored
                 metric geometry,           -- the same in UTM 48N, for square metres
                 invalid_reason text
