@@ -2,7 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Ujar.Benchmarks;
 
-public sealed record Options(string GisData, string Connection, int Points, double Seconds, int[] PgConnections, string? HttpPoints)
+/// <param name="Active">Route over the generation already active in the database (e.g. the national layer) instead of
+/// importing the official layer; points are then drawn in the boxes of random kelurahan, since a country's box is mostly sea.</param>
+public sealed record Options(string? GisData, string Connection, int Points, double Seconds, int[] PgConnections, string? HttpPoints, bool Active = false)
 {
     public static bool TryParse(string[] args, [NotNullWhen(true)] out Options? options, out string error)
     {
@@ -11,8 +13,10 @@ public sealed record Options(string GisData, string Connection, int Points, doub
         int points = 100_000;
         double seconds = 5;
         int[] pgConnections = [2, 4];
+        var active = false;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--active") { active = true; continue; }
             var value = i + 1 < args.Length ? args[i + 1] : null;
             if (value is null) { error = $"{args[i]} needs a value"; return false; }
             switch (args[i])
@@ -30,9 +34,10 @@ public sealed record Options(string GisData, string Connection, int Points, doub
             }
             i++;
         }
-        if (gis is null || connection is null) { error = "--gis-data and --connection are required"; return false; }
-        if (!File.Exists(Path.Combine(gis, "tanjungpinang_kelurahan.geojson"))) { error = $"no tanjungpinang_kelurahan.geojson in {gis}"; return false; }
-        options = new Options(Path.GetFullPath(gis), connection, points, seconds, pgConnections, httpPoints);
+        if (connection is null) { error = "--connection is required"; return false; }
+        if (!active && gis is null) { error = "--gis-data is required (or --active)"; return false; }
+        if (gis is not null && !File.Exists(Path.Combine(gis, "tanjungpinang_kelurahan.geojson"))) { error = $"no tanjungpinang_kelurahan.geojson in {gis}"; return false; }
+        options = new Options(gis is null ? null : Path.GetFullPath(gis), connection, points, seconds, pgConnections, httpPoints, active);
         error = "";
         return true;
     }

@@ -11,6 +11,7 @@ using Ujar.Benchmarks;
 //   live-latency --service URL --pins FILE [--probes 200] [--gap-ms 100] [--load-users 0]
 //   file-stream --service URL --pins FILE --out FILE [--users 4] [--rate R] [--seconds S] [--timeout-seconds 10] [--marker M]
 //   live-watch --service URL --out FILE [--catch-up-seconds 30]
+//   national-boundaries --out FILE [--count 83700] [--seed S]
 var error = "unknown or missing command";
 if (args is ["routing", .. var rest] && Options.TryParse(rest, out var options, out error))
     return await RoutingBenchmark.RunAsync(options);
@@ -28,6 +29,8 @@ if (args is ["file-stream", .. var streamArgs] && FilingStream.TryParse(streamAr
     return await FilingStream.RunAsync(streamOptions!);
 if (args is ["live-watch", .. var watchArgs] && LiveWatch.TryParse(watchArgs, out var watchOptions, out error))
     return await LiveWatch.RunAsync(watchOptions!);
+if (args is ["national-boundaries", .. var nationalArgs] && NationalBoundariesOptions.TryParse(nationalArgs, out var nationalOptions, out error))
+    return NationalBoundaries.Run(nationalOptions);
 
 Console.Error.WriteLine($"""
     ujar-bench: {error}
@@ -67,5 +70,9 @@ Console.Error.WriteLine($"""
            Ujar.Benchmarks live-watch --service URL --out FILE [--catch-up-seconds 30]
       A live-map client as web/src/live.js: watches the city, reconnects forever, catches up from /api/events after a
       reconnect and every S seconds; each event once as `seq ticket live|catch-up epoch_ms` in FILE. Runs until SIGTERM.
+           Ujar.Benchmarks national-boundaries --out FILE [--count 83700] [--seed 20261207]
+      Writes a made-up national kelurahan layer (GeoJSON like the official file): Voronoi cells of seeded random points
+      over a coarse outline of Indonesia's land, denser on Java, with small islands; Kemendagri-shaped codes under ~7,000
+      kecamatan, ~500 kabupaten/kota and 38 provinces. The same seed gives the same file.
     """);
 return 2;

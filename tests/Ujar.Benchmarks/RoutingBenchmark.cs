@@ -49,16 +49,16 @@ public static class RoutingBenchmark
         await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddUjarDatabase().BuildServiceProvider();
         var dbFactory = services.GetRequiredService<IDbContextFactory<UjarDb>>();
 
-        // 1. The official layers become the active generation, through the service's own importer.
+        // 1. The official layers become the active generation, through the service's own importer (unless one is given).
         var importer = new BoundaryImporter(dbFactory);
-        foreach (var (level, file, parent) in new[]
+        foreach (var (level, file, parent) in options.Active ? [] : new[]
                  {
                      (BoundaryLevel.Kecamatan, "tanjungpinang_kecamatan.geojson", (string?)null),
                      (BoundaryLevel.Kelurahan, "tanjungpinang_kelurahan.geojson", "kecamatan_code"),
                  })
         {
             var started = Stopwatch.StartNew();
-            var report = await importer.ImportAsync(Path.Combine(options.GisData, file),
+            var report = await importer.ImportAsync(Path.Combine(options.GisData!, file),
                 new ImportOptions(level, ParentProperty: parent, Commit: true, SourceLabel: "benchmark"));
             if (!report.Committed)
             {
@@ -69,10 +69,18 @@ public static class RoutingBenchmark
                               $"{report.Repaired.Count} repaired ({started.Elapsed.TotalSeconds:F1} s)");
         }
 
-        // 2. The service's router over that generation.
+        // 2. The service's router over that generation: how long it takes to load and build, and what it holds in memory.
         var router = new ComplaintRouter();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var building = Stopwatch.StartNew();
         await using (var db = await dbFactory.CreateDbContextAsync()) await router.ReloadAsync(db);
+        building.Stop();
+        var indexMb = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / 1e6;
+        var processMb = Process.GetCurrentProcess().WorkingSet64 / 1e6;
         var generation = router.ActiveGenerationId ?? throw new InvalidOperationException("no active generation after the import");
+        Console.WriteLine(FormattableString.Invariant(
+            $"router loaded: {router.Kelurahan.Count:N0} kelurahan in {building.Elapsed.TotalSeconds:F1} s (read from PostGIS and indexed); ") +
+            FormattableString.Invariant($"{indexMb:F0} MB of managed heap after a full collection; process working set {processMb:F0} MB"));
 
         // 3. Points: uniform over the bounding box of the kelurahan layer, a fixed seed, a category each.
         var box = new Envelope();
@@ -85,8 +93,10 @@ public static class RoutingBenchmark
         var category = new string[n];
         for (var i = 0; i < n; i++)
         {
-            lon[i] = box.MinX + random.NextDouble() * box.Width;
-            lat[i] = box.MinY + random.NextDouble() * box.Height;
+            // A country's box is mostly sea: there, each point falls in the box of a random kelurahan (land and coast).
+            var around = options.Active ? router.Kelurahan[random.Next(router.Kelurahan.Count)].Geometry.EnvelopeInternal : box;
+            lon[i] = around.MinX + random.NextDouble() * around.Width;
+            lat[i] = around.MinY + random.NextDouble() * around.Height;
             category[i] = categories[i % categories.Length];
         }
 
@@ -111,8 +121,9 @@ public static class RoutingBenchmark
         if (options.HttpPoints is { } httpPoints) WriteHttpPoints(httpPoints, lon, lat, category, mine);
 
         Console.WriteLine();
-        Console.WriteLine($"Routing over the official layer: {router.Kelurahan.Count} kelurahan (generation {generation}); {n:N0} points, seed {Seed}, " +
-                          string.Create(CultureInfo.InvariantCulture, $"uniform over lon {box.MinX:F4}–{box.MaxX:F4}, lat {box.MinY:F4}–{box.MaxY:F4}"));
+        Console.WriteLine($"Routing over the {(options.Active ? "active" : "official")} layer: {router.Kelurahan.Count:N0} kelurahan (generation {generation}); {n:N0} points, seed {Seed}, " +
+                          (options.Active ? "each uniform in the box of a random kelurahan" :
+                          string.Create(CultureInfo.InvariantCulture, $"uniform over lon {box.MinX:F4}–{box.MaxX:F4}, lat {box.MinY:F4}–{box.MaxY:F4}")));
         Console.WriteLine($"  {Percent(covered, n)} covered by a kelurahan, {Percent(snapped, n)} snapped (≤ {RoutingIndex.SnapMeters} m), " +
                           $"{Percent(n - covered - snapped, n)} outside; PostGIS ST_Covers disagrees on {disagree} of {n:N0}");
         Console.WriteLine($"  {options.Seconds} s per figure after a warm-up; {Environment.ProcessorCount} cores shared with PostgreSQL");
@@ -169,6 +180,7 @@ public static class RoutingBenchmark
             ("points", n), ("covered", covered), ("snapped", snapped), ("disagree", disagree), ("cores", cores),
             ("ours_1t", ours1), ("ours_mt", oursN), ("pg_point", bestPerPoint.Rate), ("pg_point_conns", bestPerPoint.Connections),
             ("pg_batch", batched), ("pg_batch_conns", batchConnections), ("ours_1t_covered", oursCovered), ("ours_1t_uncovered", oursUncovered),
+            ("kelurahan", router.Kelurahan.Count), ("index_seconds", building.Elapsed.TotalSeconds), ("index_mb", indexMb), ("process_mb", processMb),
         };
         results = [.. results, .. perPoint.Select(p => ($"pg_point_c{p.Connections}", (object)p.Rate))];
         foreach (var (key, value) in results) Console.WriteLine(FormattableString.Invariant($"routing.{key}={value:0.##}"));

@@ -80,6 +80,7 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
 
         await LoadAsync(sql, loadable, source.Srid, ct);
         var repaired = await RepairAsync(sql, errors, ct);
+        await IndexAsync(sql, ct);
         var overlaps = await FindOverlapsAsync(sql, ct);
         var gaps = await FindGapsAsync(sql, ct);
         var warnings = new List<string>();
@@ -319,8 +320,10 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
     private static async Task LoadAsync(Sql sql, IReadOnlyList<SourceFeature> features, int srid, CancellationToken ct)
     {
         await sql.ExecuteAsync("""
+            -- No index on number: the planner would pair it with the spatial index for a.number < b.number in the
+            -- overlap self-join, scanning half the layer per feature (hours for a national layer instead of seconds).
             create temp table import_feature (
-                number int primary key, label text not null, code text, name text, parent_code text, parent_name text,
+                number int not null, label text not null, code text, name text, parent_code text, parent_name text,
                 geom geometry not null,    -- EPSG:4326, repaired, MultiPolygon: what will be stored
                 metric geometry,           -- the same in UTM 48N, for square metres
                 invalid_reason text
@@ -361,6 +364,17 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
         await sql.ExecuteAsync("delete from import_feature where ST_IsEmpty(geom)", ct);
         return repaired.Where(r => !r.Empty).Select(r => new RepairedGeometry(r.Label, r.Reason)).ToList();
     }
+
+    /// <summary>
+    /// The neighbour searches below join the layer with itself; without spatial indexes that is every pair of features,
+    /// which a national layer (~83,700 kelurahan) cannot afford. Temp tables are never auto-analysed, hence the ANALYZE.
+    /// </summary>
+    private static Task IndexAsync(Sql sql, CancellationToken ct) =>
+        sql.ExecuteAsync("""
+            create index on import_feature using gist (geom);
+            create index on import_feature using gist (metric);
+            analyze import_feature;
+            """, ct);
 
     private static Task<List<Overlap>> FindOverlapsAsync(Sql sql, CancellationToken ct) =>
         sql.QueryAsync("""
@@ -527,7 +541,8 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
 
         private NpgsqlCommand Command(string text, NpgsqlParameter[] parameters)
         {
-            var command = new NpgsqlCommand(text, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+            // The default 30 s is for a request; a national layer's checks run for minutes, and an operator is waiting for them.
+            var command = new NpgsqlCommand(text, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction) { CommandTimeout = 0 };
             command.Parameters.AddRange(parameters);
             return command;
         }

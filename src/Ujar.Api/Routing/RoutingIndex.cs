@@ -20,7 +20,8 @@ public sealed record AreaRoute(Area Kelurahan, Area Kecamatan, bool Snapped, dou
 /// lowest Kemendagri code (ordinal). This settles shared edges and overlaps the same way PostGIS would with
 /// <c>ST_Covers … ORDER BY code LIMIT 1</c>.</item>
 /// <item>A point covered by none (a sliver gap, a lake, the sea next to a jetty) within <see cref="SnapMeters"/>
-/// of a kelurahan snaps to the nearest one, distance measured in UTM 48N; equal distances go to the lowest code.</item>
+/// of a kelurahan snaps to the nearest one, distance measured in the UTM zone of that kelurahan (zone 48 for
+/// Tanjungpinang; one fixed zone would stretch metres by a quarter in Papua); equal distances go to the lowest code.</item>
 /// <item>Anything else is outside the service area.</item>
 /// </list>
 /// Thread-safe after construction: every lazily built NTS index is warmed up in the constructor.
@@ -30,11 +31,11 @@ public sealed class RoutingIndex
     public const double SnapMeters = 200;
 
     // 200 m is 0.0018° at the equator; 0.0025° leaves room for UTM scale and latitude, and keeps the far sea cheap:
-    // a point with no kelurahan envelope this close cannot snap, so it is refused before any projection.
+    // a point with no kelurahan envelope this close cannot snap, so it is refused before any projection. The kelurahan
+    // whose envelopes are this close are the candidates to snap to.
     private const double SnapSearchDegrees = 0.0025;
 
     private readonly STRtree<Entry> _byLonLat = new();
-    private readonly STRtree<Entry> _byMetres = new();
 
     public int GenerationId { get; }
     public IReadOnlyList<RoutableKelurahan> Kelurahan { get; }
@@ -45,16 +46,15 @@ public sealed class RoutingIndex
         Kelurahan = kelurahan.OrderBy(k => k.Kelurahan.Code, StringComparer.Ordinal).ToList();
         foreach (var k in Kelurahan)
         {
-            var metric = MetricProjection.Project(k.Geometry);
-            var entry = new Entry(k, new IndexedPointInAreaLocator(k.Geometry), new IndexedFacetDistance(metric));
+            var zone = MetricProjection.UtmZone(k.Geometry.EnvelopeInternal.Centre.X);
+            var metric = MetricProjection.ProjectInZone(k.Geometry, zone);
+            var entry = new Entry(k, new IndexedPointInAreaLocator(k.Geometry), new IndexedFacetDistance(metric), zone);
             _byLonLat.Insert(k.Geometry.EnvelopeInternal, entry);
-            _byMetres.Insert(metric.EnvelopeInternal, entry);
             // Build the locator's and the distance index's lazy trees now, while one thread owns them.
             entry.Locator.Locate(k.Geometry.InteriorPoint.Coordinate);
             entry.Distance.Distance(metric.InteriorPoint);
         }
         _byLonLat.Build();
-        _byMetres.Build();
     }
 
     /// <returns>The route, or null when the point is outside the service area.</returns>
@@ -70,17 +70,23 @@ public sealed class RoutingIndex
         }
         if (covering is not null)
             return new AreaRoute(covering.Area.Kelurahan, covering.Area.Kecamatan, false, 0, GenerationId);
-        if (_byLonLat.Query(new Envelope(lon - SnapSearchDegrees, lon + SnapSearchDegrees, lat - SnapSearchDegrees, lat + SnapSearchDegrees)).Count == 0)
-            return null;
+        var candidates = _byLonLat.Query(new Envelope(lon - SnapSearchDegrees, lon + SnapSearchDegrees, lat - SnapSearchDegrees, lat + SnapSearchDegrees));
+        if (candidates.Count == 0) return null;
 
-        var (x, y) = MetricProjection.Project(lon, lat);
-        var metricPoint = new Point(x, y);
-        var search = new Envelope(x - SnapMeters, x + SnapMeters, y - SnapMeters, y + SnapMeters);
         Entry? nearest = null;
         var nearestDistance = double.PositiveInfinity;
-        foreach (var entry in _byMetres.Query(search))
+        Point? metricPoint = null;
+        var projectedZone = 0;
+        foreach (var entry in candidates)
         {
-            var distance = entry.Distance.Distance(metricPoint);
+            // Neighbours nearly always share a zone: the point is projected again only where a zone boundary runs.
+            if (entry.Zone != projectedZone)
+            {
+                var (x, y) = MetricProjection.ProjectInZone(lon, lat, entry.Zone);
+                metricPoint = new Point(x, y);
+                projectedZone = entry.Zone;
+            }
+            var distance = entry.Distance.Distance(metricPoint!);
             if (distance > SnapMeters) continue;
             if (distance < nearestDistance ||
                 (distance == nearestDistance && string.CompareOrdinal(entry.Area.Kelurahan.Code, nearest!.Area.Kelurahan.Code) < 0))
@@ -94,5 +100,5 @@ public sealed class RoutingIndex
             : new AreaRoute(nearest.Area.Kelurahan, nearest.Area.Kecamatan, true, nearestDistance, GenerationId);
     }
 
-    private sealed record Entry(RoutableKelurahan Area, IndexedPointInAreaLocator Locator, IndexedFacetDistance Distance);
+    private sealed record Entry(RoutableKelurahan Area, IndexedPointInAreaLocator Locator, IndexedFacetDistance Distance, int Zone);
 }
