@@ -65,7 +65,7 @@ public sealed class HolidayAdminTests(FixtureCityApp fixture) : IClassFixture<Fi
     {
         { """{"date":"07-07-2026","nameId":"Libur","nameEn":"Holiday","kind":"cuti_bersama"}""", "date" },
         { """{"date":"2026-02-30","nameId":"Libur","nameEn":"Holiday","kind":"cuti_bersama"}""", "date" },
-        { """{"date":"2026-07-07","nameId":"Libur","nameEn":"Holiday","kind":"libur_daerah"}""", "kind" },
+        { """{"date":"2026-07-07","nameId":"Libur","nameEn":"Holiday","kind":"libur_kampung"}""", "kind" },
         { """{"date":"2026-07-07","nameId":"","nameEn":"Holiday","kind":"cuti_bersama"}""", "nameId" },
     };
 
