@@ -171,7 +171,7 @@ public static class RoutingBenchmark
             Console.WriteLine($"  ratio in-memory ({cores} threads) / PostGIS per point, {connections} connections: {oursN / rate:F0}×   (goal ≥ 50×)");
         Console.WriteLine($"  ratio in-memory (1 thread) / PostGIS per point, best ({bestPerPoint.Connections} connections):  {ours1 / bestPerPoint.Rate:F0}×");
         Console.WriteLine($"  ratio in-memory ({cores} threads) / PostGIS batched: {oursN / batched:F1}×");
-        Console.WriteLine("  (the router also snaps uncovered points within 200 m, in UTM 48N; the PostGIS queries only test coverage)");
+        Console.WriteLine("  (the router also snaps uncovered points within 200 m, in their kelurahan's UTM zone; the PostGIS queries only test coverage)");
 
         // Read by tests/bench.sh.
         Console.WriteLine();

@@ -367,10 +367,15 @@ public sealed partial class BoundaryImporter(IDbContextFactory<UjarDb> dbFactory
 
     /// <summary>
     /// The neighbour searches below join the layer with itself; without spatial indexes that is every pair of features,
-    /// which a national layer (~83,700 kelurahan) cannot afford. Temp tables are never auto-analysed, hence the ANALYZE.
+    /// which a national layer (~83,700 kelurahan) cannot afford. The repair's updates left broken HOT chains, and an
+    /// index built over those cannot be used by the transaction that built it, so the rows move to a fresh table first.
+    /// Temp tables are never auto-analysed, hence the ANALYZE.
     /// </summary>
     private static Task IndexAsync(Sql sql, CancellationToken ct) =>
         sql.ExecuteAsync("""
+            create temp table import_checked on commit drop as select * from import_feature order by number;
+            drop table import_feature;
+            alter table import_checked rename to import_feature;
             create index on import_feature using gist (geom);
             create index on import_feature using gist (metric);
             analyze import_feature;
