@@ -35,6 +35,12 @@ public sealed class OfficialBoundariesTests(Chromium chromium, OfficialCityApp o
         var labels = await page.Locator(".area-label").AllTextContentsAsync();
         Assert.Equal(Kelurahan.Select(f => (string)f.Attributes["name"]).Order(), labels.Order());
         await MapPage.ScreenshotAsync(page, "official-boundaries-first-map");
+
+        // Zoomed out to the islands around, a kelurahan is a few pixels: only the kecamatan are drawn.
+        await page.GotoAsync("/?lat=0.92&lon=104.47&z=9");
+        await MapPage.WaitForMapReadyAsync(page);
+        await Expect(page.Locator("path.area-kecamatan")).ToHaveCountAsync(4);
+        await Expect(page.Locator("path.area-kelurahan")).ToHaveCountAsync(0);
     }
 
     [Theory]

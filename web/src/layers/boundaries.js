@@ -8,6 +8,9 @@ import { getJson, query } from '../api.js';
 import { bboxOf } from '../map.js';
 
 const LABEL_ZOOM = 14;
+// Zoomed further out a kelurahan is a few pixels, and a country's 83,700 of them would be megabytes of specks: the
+// kecamatan alone are drawn there.
+const KELURAHAN_ZOOM = 10;
 // Half a screen more on each side: a short pan shows outlines at once, and the cut edges stay off screen.
 const VIEW_PAD = 0.5;
 
@@ -34,8 +37,9 @@ export const BoundariesLayer = L.Layer.extend({
     this._abort = abort;
     const view = { bbox: bboxOf(this._map, VIEW_PAD).join(','), zoom: Math.round(this._map.getZoom()) };
     try {
+      const none = { type: 'FeatureCollection', features: [] };
       const [kelurahan, kecamatan] = await Promise.all([
-        getJson(`/api/boundaries${query({ level: 'kelurahan', ...view })}`, { signal: abort.signal }),
+        view.zoom >= KELURAHAN_ZOOM ? getJson(`/api/boundaries${query({ level: 'kelurahan', ...view })}`, { signal: abort.signal }) : none,
         getJson(`/api/boundaries${query({ level: 'kecamatan', ...view })}`, { signal: abort.signal }),
       ]);
       this._group.clearLayers();
