@@ -24,7 +24,7 @@ public sealed class DemoCityFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var connectionString = await TestPostGis.NewDatabaseAsync();
-        await TestBoundaries.LoadOfficialAsync(connectionString, TestPaths.RequireSharedGisData());
+        // No boundaries yet: seeding imports the city folder's own, as on a new installation.
         App = new UjarApp(connectionString, new Dictionary<string, string>
         {
             ["Ujar:MediaPath"] = MediaPath, ["Ujar:Sla:IntervalSeconds"] = "86400",
