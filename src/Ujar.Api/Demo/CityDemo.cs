@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Ujar.Api.Setup;
 
 namespace Ujar.Api.Demo;
@@ -35,31 +33,12 @@ public sealed class CityDemo
     /// same every month (rain in spells all year round).</summary>
     public IReadOnlyList<double> RainByMonth { get; init; } = Enumerable.Repeat(0.2, 12).ToArray();
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, // a misspelt key would silently keep a default
-    };
-
     /// <summary>The city's demo.json, or <see cref="None"/> when its folder has none; a broken file stops the demo with
     /// the reason and the file's path.</summary>
     public static CityDemo Of(City city)
     {
         var path = city.PathOf(FileName);
-        if (!File.Exists(path)) return None;
-        CityDemo demo;
-        try
-        {
-            demo = JsonSerializer.Deserialize<CityDemo>(File.ReadAllText(path), JsonOptions)
-                ?? throw new InvalidDataException($"{path}: the file is JSON null");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{path}: {ex.Message}", ex);
-        }
-        var faults = demo.Faults().ToList();
-        if (faults.Count > 0) throw new InvalidDataException($"{path}: {string.Join("; ", faults)}");
-        return demo;
+        return File.Exists(path) ? City.ReadJson<CityDemo>(path, demo => demo.Faults()) : None;
     }
 
     private IEnumerable<string> Faults()

@@ -59,24 +59,31 @@ public sealed class City
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, // a misspelt key would silently keep a default
     };
 
-    /// <summary>Reads and checks a city folder; every fault is named with the file it is in.</summary>
-    public static City Read(string folder)
+    /// <summary>Reads and checks a city folder's city.json.</summary>
+    public static City Read(string folder) =>
+        ReadJson<City>(Path.Combine(folder, FileName), city =>
+        {
+            city.Folder = Path.GetFullPath(folder);
+            return city.Faults();
+        });
+
+    /// <summary>A JSON file of a city folder (comments allowed, unknown keys refused), checked by
+    /// <paramref name="faults"/>; a fault stops the reader with the file's path and every reason.</summary>
+    public static T ReadJson<T>(string path, Func<T, IEnumerable<string>> faults) where T : class
     {
-        var path = Path.Combine(folder, FileName);
-        City city;
+        T read;
         try
         {
-            city = JsonSerializer.Deserialize<City>(File.ReadAllText(path), JsonOptions)
+            read = JsonSerializer.Deserialize<T>(File.ReadAllText(path), JsonOptions)
                 ?? throw new InvalidDataException($"{path}: the file is JSON null");
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{path}: {ex.Message}", ex);
         }
-        city.Folder = Path.GetFullPath(folder);
-        var faults = city.Faults().ToList();
-        if (faults.Count > 0) throw new InvalidDataException($"{path}: {string.Join("; ", faults)}");
-        return city;
+        var found = faults(read).ToList();
+        if (found.Count > 0) throw new InvalidDataException($"{path}: {string.Join("; ", found)}");
+        return read;
     }
 
     private IEnumerable<string> Faults()
